@@ -1,0 +1,140 @@
+"""Cost explorer: group the ledger by any FOCUS column or tag, filter, choose metric, grain and range."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from cloudledger.errors import QueryError
+from cloudledger.focus.spec import load_spec
+
+METRICS = ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost")
+GRAINS = ("day", "month", "billing_period")
+Grain = Literal["day", "month", "billing_period"]
+TAG_PREFIX = "tag:"
+HIDDEN = frozenset({"x_source_row"})
+
+
+def groupable_columns(table: ir.Table) -> list[str]:
+    """The columns a user may group or filter by: text FOCUS dimensions and `x_` text columns."""
+    spec = load_spec().by_name
+    names = []
+    for name, kind in table.schema().items():
+        if name in HIDDEN or not kind.is_string():
+            continue
+        column = spec.get(name)
+        if column is not None and column.data_type != "String":
+            continue
+        if column is None and not name.startswith("x_"):
+            continue
+        names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class CostQuery:
+    """What to total, by what, over which rows."""
+
+    group_by: tuple[str, ...] = ()
+    metric: str = "BilledCost"
+    grain: Grain | None = None
+    start: date | None = None
+    end: date | None = None
+    filters: tuple[tuple[str, str], ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class CostTable:
+    """One row per group: the group's values, its currency, and the metric's exact total."""
+
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+    metric: str
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    """Total of the metric per billing currency (amounts in different currencies are never added)."""
+
+
+def _dimension(table: ir.Table, name: str, allowed: Sequence[str]) -> ir.Value:
+    if name.startswith(TAG_PREFIX):
+        key = name[len(TAG_PREFIX) :]
+        if not key:
+            raise QueryError("a tag needs a key: tag:KEY, e.g. tag:team")
+        return table.Tags.get(key)
+    if name not in allowed:
+        raise QueryError(
+            f"unknown column {name!r}; valid columns: {', '.join(allowed)}, or tag:KEY for a tag"
+        )
+    return table[name]
+
+
+def _grain(table: ir.Table, grain: Grain) -> ir.Value:
+    if grain == "day":
+        return table.ChargePeriodStart.date()
+    if grain == "month":
+        return table.ChargePeriodStart.truncate("M").date()
+    return table.x_billing_period
+
+
+def _filtered(table: ir.Table, query: CostQuery) -> ir.Table:
+    """The rows `query` selects (filters, tags and date range), validated against the allow-list."""
+    if query.metric not in METRICS:
+        raise QueryError(f"unknown metric {query.metric!r}; valid metrics: {', '.join(METRICS)}")
+    if query.grain is not None and query.grain not in GRAINS:
+        raise QueryError(f"unknown grain {query.grain!r}; valid grains: {', '.join(GRAINS)}")
+    allowed = groupable_columns(table)
+    predicates: list[ir.BooleanValue] = []
+    for name, values in _grouped(query.filters).items():
+        predicates.append(_dimension(table, name, allowed).isin(values))
+    for key, values in _grouped(query.tags).items():
+        predicates.append(table.Tags.get(key).isin(values))
+    if query.start is not None:
+        predicates.append(table.ChargePeriodStart >= ibis.timestamp(query.start.isoformat() + "T00:00:00Z"))
+    if query.end is not None:
+        predicates.append(table.ChargePeriodStart < ibis.timestamp(query.end.isoformat() + "T00:00:00Z"))
+    return table.filter(*predicates) if predicates else table
+
+
+def cost_breakdown(table: ir.Table, query: CostQuery) -> ir.Table:
+    """The Ibis expression for `query`: one row per group and billing currency."""
+    allowed = groupable_columns(table)
+    table = _filtered(table, query)
+    keys: dict[str, ir.Value] = {}
+    if query.grain is not None:
+        keys[query.grain] = _grain(table, query.grain)
+    for name in query.group_by:
+        keys[name] = _dimension(table, name, allowed)
+    keys["BillingCurrency"] = table.BillingCurrency
+    grouped = table.group_by(**keys).aggregate(**{query.metric: table[query.metric].sum()})
+    order = [ibis.desc(query.metric)] if query.grain is None else [query.grain, ibis.desc(query.metric)]
+    grouped = grouped.order_by(order)
+    if query.limit:
+        grouped = grouped.limit(query.limit)
+    return grouped
+
+
+def _grouped(pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name, value in pairs:
+        out.setdefault(name, []).append(value)
+    return out
+
+
+def run_costs(con: ibis.BaseBackend, table: ir.Table, query: CostQuery) -> CostTable:
+    """Execute `query`; money stays `Decimal`."""
+    result = con.to_pyarrow(cost_breakdown(table, query))
+    rows = tuple(result.to_pylist())
+    selected = _filtered(table, query)
+    by_currency = selected.group_by("BillingCurrency").aggregate(total=selected[query.metric].sum())
+    totals = {
+        str(r["BillingCurrency"] or ""): r["total"] or Decimal(0)
+        for r in con.to_pyarrow(by_currency).to_pylist()
+    }
+    return CostTable(tuple(result.column_names), rows, query.metric, totals)

@@ -1,0 +1,213 @@
+"""The `cloudledger` command line: ingest billing exports, query the ledger, check and export FOCUS."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cloudledger.errors import CloudledgerError, QueryError
+from cloudledger.home import Home, resolve_home
+from cloudledger.render import FORMATS, OutputFormat
+
+app = typer.Typer(
+    name="cloudledger",
+    help="Every cloud bill normalised to FOCUS in one ledger, reconciled to the cent.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home", help="Data folder (default: $CLOUDLEDGER_HOME, else ~/.cloudledger).", show_default=False
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Read the ledger as of a version number, a date (YYYY-MM-DD) or a date-time."
+    ),
+]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output: table, csv or json.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+
+
+def _console() -> Console:
+    return Console(soft_wrap=True)
+
+
+def _home(home: Path | None) -> Home:
+    return resolve_home(home)
+
+
+def _format(value: str) -> OutputFormat:
+    if value not in FORMATS:
+        raise QueryError(f"unknown format {value!r}; valid formats: {', '.join(FORMATS)}")
+    return value  # type: ignore[return-value]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Billing files or folders of them.")],
+    home: HomeOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-read files even if unchanged.")] = False,
+    quiet: QuietOption = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Ingest billing exports; each ingest replaces exactly the (period, source, account) slices it covers.
+
+    Example: cloudledger ingest ~/exports/aws-focus/ --home ./ledger-home
+    """
+    from cloudledger.cli_ingest import run_ingest
+
+    run_ingest(_home(home), paths, force=force, quiet=quiet, fmt=_format(fmt), console=_console())
+
+
+@app.command()
+def costs(
+    by: Annotated[
+        list[str], typer.Option("--by", "-b", help="Group by a column or tag:KEY (repeatable).")
+    ] = [],  # noqa: B006
+    metric: Annotated[
+        str, typer.Option(help="BilledCost, EffectiveCost, ListCost or ContractedCost.")
+    ] = "BilledCost",
+    grain: Annotated[str | None, typer.Option(help="Time grain: day, month or billing_period.")] = None,
+    start: Annotated[str | None, typer.Option(help="First day included (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option(help="First day excluded (YYYY-MM-DD).")] = None,
+    filter_: Annotated[list[str], typer.Option("--filter", help="COLUMN=VALUE (repeatable).")] = [],  # noqa: B006
+    tag: Annotated[list[str], typer.Option("--tag", help="KEY=VALUE (repeatable).")] = [],  # noqa: B006
+    limit: Annotated[int | None, typer.Option(help="Show the top N groups.")] = None,
+    home: HomeOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """What did we spend, on what, by whom.
+
+    Example: cloudledger costs --by ServiceName --by tag:team --metric EffectiveCost --grain month
+    """
+    from cloudledger.cli_query import run_costs
+
+    run_costs(
+        _home(home),
+        by=by,
+        metric=metric,
+        grain=grain,
+        start=_date(start, "--start"),
+        end=_date(end, "--end"),
+        filters=[_pair(f, "--filter") for f in filter_],
+        tags=[_pair(t, "--tag") for t in tag],
+        limit=limit,
+        as_of=as_of,
+        fmt=_format(fmt),
+        console=_console(),
+    )
+
+
+@app.command()
+def columns(home: HomeOption = None, as_of: AsOfOption = None) -> None:
+    """List the columns `costs --by` and `--filter` accept.
+
+    Example: cloudledger columns
+    """
+    from cloudledger.cli_query import run_columns
+
+    run_columns(_home(home), as_of=as_of, console=_console())
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="FOCUS files or folders; none = the ledger.")
+    ] = None,
+    home: HomeOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Check FOCUS conformance of files (or of the ledger) against the spec's rules.
+
+    Example: cloudledger validate exports/focus_2025-01.csv
+    """
+    from cloudledger.cli_validate import run_validate
+
+    ok = run_validate(_home(home), paths or [], as_of=as_of, fmt=_format(fmt), console=_console())
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def history(home: HomeOption = None, fmt: FormatOption = "table", limit: int = 50) -> None:
+    """List ingests (with status and the Delta version each produced).
+
+    Example: cloudledger history --limit 10
+    """
+    from cloudledger.cli_query import run_history
+
+    run_history(_home(home), fmt=_format(fmt), limit=limit, console=_console())
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="Folder to write into.")],
+    file_format: Annotated[str, typer.Option("--file-format", help="parquet or csv.")] = "parquet",
+    fmt: Annotated[str, typer.Option("--format", help="Dataset format; only 'focus'.")] = "focus",
+    home: HomeOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Write what the ledger holds as a FOCUS dataset (data file plus metadata).
+
+    Example: cloudledger export ./focus-out --file-format csv
+    """
+    from cloudledger.cli_export import run_export
+
+    if fmt != "focus":
+        raise QueryError(f"unknown export format {fmt!r}; valid formats: focus")
+    run_export(_home(home), out, file_format=file_format, as_of=as_of, console=_console())
+
+
+@app.command()
+def demo(
+    home: HomeOption = None,
+    rows: Annotated[int, typer.Option(help="Approximate number of billing rows to generate.")] = 200_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same company).")] = 7,
+    quiet: QuietOption = False,
+) -> None:
+    """Build a ledger of a demo company's 24 months of AWS, Google Cloud and Azure spend.
+
+    Example: cloudledger demo --home ./demo-home --rows 1000000
+    """
+    from cloudledger.cli_demo import run_demo
+
+    run_demo(_home(home), rows=rows, seed=seed, quiet=quiet, console=_console())
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise QueryError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _pair(text: str, option: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise QueryError(f"{option} {text!r} must look like NAME=VALUE")
+    name, value = text.split("=", 1)
+    return name.strip(), value
+
+
+def main() -> None:
+    """Entry point: errors become one line on stderr and a non-zero exit."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except CloudledgerError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)

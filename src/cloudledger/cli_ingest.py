@@ -1,0 +1,78 @@
+"""`cloudledger ingest`: run an ingest with a progress bar and print its one-screen summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from rich.console import Console
+
+from cloudledger.home import Home
+from cloudledger.ledger.ingest import IngestSummary, ingest
+from cloudledger.progress import progress_bar
+from cloudledger.render import OutputFormat, money, render_rows
+from cloudledger.sources.files import BillingFile, expand_paths
+
+
+def run_ingest(
+    home: Home, paths: Sequence[Path], *, force: bool, quiet: bool, fmt: OutputFormat, console: Console
+) -> IngestSummary:
+    files = expand_paths(paths)
+    total_bytes = sum(f.size for f in files)
+    with progress_bar(console, quiet) as progress:
+        task = progress.add_task("ingest", total=total_bytes, rows=0)
+
+        def on_file(file: BillingFile, rows: int) -> None:
+            done = int(progress.tasks[task].fields.get("rows", 0)) + rows
+            progress.update(task, advance=file.size, rows=done, description=file.path.name[:40])
+
+        summary = ingest(home, [f.path for f in files], force=force, on_file=on_file)
+        progress.update(task, completed=total_bytes, description="ingest")
+    print_summary(summary, console, fmt)
+    return summary
+
+
+def print_summary(summary: IngestSummary, console: Console, fmt: OutputFormat = "table") -> None:
+    """Files, rows, slices replaced, totals per billing account and period, Delta version."""
+    rows = [
+        {
+            "BillingPeriod": s.billing_period,
+            "Source": s.source,
+            "BillingAccountId": s.billing_account,
+            "Currency": s.currency,
+            "Rows": s.rows,
+            "BilledCost": s.billed_cost,
+            "EffectiveCost": s.effective_cost,
+            "Replaced": "yes" if s.key in summary.replaced else "new",
+        }
+        for s in summary.slices
+    ]
+    if fmt != "table":
+        render_rows(console, list(rows[0]) if rows else [], rows, fmt)
+        return
+    if summary.status == "unchanged":
+        console.print(
+            f"Nothing to do: {len(summary.files_unchanged)} file(s) unchanged since they were ingested "
+            f"(ledger version {summary.delta_version}). Use --force to re-read them."
+        )
+        return
+    render_rows(
+        console,
+        list(rows[0]),
+        rows,
+        "table",
+        money_columns=("BilledCost", "EffectiveCost"),
+        title="Slices written",
+    )
+    billed: dict[str, Decimal] = {}
+    for s in summary.slices:
+        billed[s.currency or "?"] = billed.get(s.currency or "?", Decimal(0)) + s.billed_cost
+    totals = ", ".join(f"{money(v)} {k}" for k, v in sorted(billed.items()))
+    console.print(
+        f"[bold green]Landed[/] ingest {summary.ingest_id} as ledger version {summary.delta_version}: "
+        f"{len(summary.files_read)} file(s) read, {len(summary.files_unchanged)} unchanged, "
+        f"{summary.rows:,} rows, {len(summary.slices)} slice(s) "
+        f"({len(summary.replaced)} replaced), BilledCost {totals} in {summary.seconds:.1f} s.",
+        highlight=False,
+    )

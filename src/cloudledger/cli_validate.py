@@ -1,0 +1,81 @@
+"""`cloudledger validate`: FOCUS conformance of files or of the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from rich.console import Console
+
+from cloudledger.focus import upgrade
+from cloudledger.focus.spec import load_spec
+from cloudledger.focus.validate import ValidationReport, validate
+from cloudledger.home import Home
+from cloudledger.ledger.read import connect, open_ledger
+from cloudledger.ledger.table import parse_as_of
+from cloudledger.render import OutputFormat, render_rows
+from cloudledger.sources.files import BillingFile, expand_paths, read_csv_as_text, read_header, read_parquet
+from cloudledger.sources.normalize import SOURCE_FILE, SOURCE_ROW
+
+
+def raw_rows(file: BillingFile) -> pa.Table:
+    """A file's rows exactly as written (CSV as text), with their file and 1-based row number."""
+    header = read_header(file)
+    table = read_parquet(file) if file.kind == "parquet" else read_csv_as_text(file, header)
+    table = table.append_column(SOURCE_FILE, pa.array([str(file.path)] * table.num_rows, pa.string()))
+    return table.append_column(SOURCE_ROW, pa.array(range(1, table.num_rows + 1), pa.int64()))
+
+
+def validate_file(file: BillingFile) -> ValidationReport:
+    """Check one file against the FOCUS version it declares by its columns."""
+    table = raw_rows(file)
+    spec = load_spec(
+        upgrade.detect_version([n for n in table.column_names if n not in (SOURCE_FILE, SOURCE_ROW)])
+    )
+    con = connect()
+    try:
+        return validate(con.create_table("focus_file", table, temp=True), spec)
+    finally:
+        con.disconnect()
+
+
+def run_validate(
+    home: Home, paths: Sequence[Path], *, as_of: str | None, fmt: OutputFormat, console: Console
+) -> bool:
+    reports: list[tuple[str, ValidationReport]] = []
+    if paths:
+        for file in expand_paths(paths):
+            reports.append((str(file.path), validate_file(file)))
+    else:
+        view = open_ledger(home, parse_as_of(as_of))
+        try:
+            reports.append((f"ledger version {view.snapshot.version}", validate(view.table)))
+        finally:
+            view.close()
+    rows: list[dict[str, Any]] = []
+    for target, report in reports:
+        for result in report.failures:
+            examples = "; ".join(
+                f"{Path(f).name if f else '?'} row {r}" for f, r in result.examples if r is not None
+            )
+            rows.append(
+                {
+                    "Target": target,
+                    "Rule": result.rule_id,
+                    "Severity": result.severity,
+                    "Section": result.section,
+                    "FailedRows": result.failed_rows,
+                    "Examples": examples,
+                    "Description": result.description,
+                }
+            )
+    ok = all(report.passed for _, report in reports)
+    if fmt == "table":
+        for target, report in reports:
+            state = "[green]passes[/]" if report.passed else f"[red]fails {len(report.failures)} rule(s)[/]"
+            console.print(f"{target}: {state} of {len(report.results)} checked", highlight=False)
+    if rows or fmt != "table":
+        render_rows(console, list(rows[0]) if rows else ["Target", "Rule"], rows, fmt, title="Failed rules")
+    return ok

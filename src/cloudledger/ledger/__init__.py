@@ -1,0 +1,1 @@
+"""The ledger: a Delta Lake table of FOCUS rows, its ingest transaction, snapshots and the state DB."""

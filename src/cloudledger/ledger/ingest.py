@@ -1,0 +1,266 @@
+"""The one write path: read billing files, then replace the slices they cover in one Delta commit.
+
+An ingest lands whole or not at all: every file is read and checked before anything is written, the
+commit is atomic, and an ingest that dies is marked `interrupted` by the next one (or `landed` if its
+commit made it into the Delta log).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+
+from cloudledger.errors import InputError
+from cloudledger.home import Home
+from cloudledger.ledger.state import FileRecord, SliceKey, SliceTotals, StateDB
+from cloudledger.ledger.table import Ledger
+from cloudledger.sources import detect_source
+from cloudledger.sources.files import BillingFile, expand_paths, read_header
+from cloudledger.sources.normalize import SLICE_ACCOUNT, SLICE_PERIOD, SLICE_SOURCE, SOURCE_FILE, SOURCE_ROW
+
+FileCallback = Callable[[BillingFile, int], None]
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What one ingest did."""
+
+    ingest_id: str | None
+    status: str  # landed | unchanged
+    files_read: tuple[FileRecord, ...]
+    files_unchanged: tuple[str, ...]
+    rows: int
+    slices: tuple[SliceTotals, ...]
+    replaced: tuple[SliceKey, ...]
+    """Slices that held rows before this ingest and were replaced (restatements)."""
+    delta_version: int | None
+    seconds: float
+
+
+@contextmanager
+def ingest_lock(home: Home) -> Iterator[None]:
+    """Serialise ingests into one home (readers never wait)."""
+    home.ensure()
+    with home.lock_path.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def recover(state: StateDB, ledger: Ledger) -> None:
+    """Settle ingests that died: landed if their commit is in the Delta log, else interrupted.
+
+    Only called while holding the ingest lock, so no writer is running; staging files that a killed
+    writer left in the table folder are removed (Delta's vacuum does not see them).
+    """
+    for ingest_id in state.running_ingests():
+        version = ledger.find_commit(ingest_id)
+        if version is None:
+            state.finish_ingest(ingest_id, "interrupted", message="the process stopped before its commit")
+        else:
+            state.finish_ingest(ingest_id, "landed", delta_version=version, message="settled after a crash")
+    if ledger.path.exists():
+        for debris in ledger.path.rglob("*.parquet#*"):
+            debris.unlink(missing_ok=True)
+
+
+def _changed(
+    state: StateDB, files: Sequence[BillingFile], force: bool
+) -> tuple[list[BillingFile], list[str]]:
+    to_read: list[BillingFile] = []
+    unchanged: list[str] = []
+    for file in files:
+        landed = None if force else state.landed_file(str(file.path))
+        if landed is not None and landed.sha256 == file.sha256 and landed.size == file.size:
+            unchanged.append(str(file.path))
+        else:
+            to_read.append(file)
+    return to_read, unchanged
+
+
+def _read(file: BillingFile) -> tuple[pa.Table, str]:
+    if file.size == 0:
+        raise InputError("the file is empty: expected a header row and billing rows", file=str(file.path))
+    if not read_header(file):
+        raise InputError("the file has no header row", file=str(file.path))
+    source = detect_source(file)
+    table = source.read(file)
+    if table.num_rows == 0:
+        raise InputError("the file has a header but no billing rows", file=str(file.path))
+    return table, source.name
+
+
+def slice_totals(rows: pa.Table) -> list[SliceTotals]:
+    """Rows and exact totals per slice; rejects a billing account billed in two currencies."""
+    con = ibis.duckdb.connect()
+    table = con.create_table("ingest_rows", rows.select([*_TOTAL_COLUMNS]), temp=True)
+    keys = [SLICE_PERIOD, SLICE_SOURCE, SLICE_ACCOUNT]
+    currencies = table.group_by([*keys, "BillingCurrency"]).aggregate(
+        first_file=table[SOURCE_FILE].min(), first_row=table[SOURCE_ROW].min()
+    )
+    counted = con.to_pyarrow(
+        currencies.group_by(keys).aggregate(n=currencies.count()).filter(lambda t: t.n > 1)
+    )
+    if counted.num_rows:
+        account = counted[SLICE_ACCOUNT][0].as_py()
+        period = counted[SLICE_PERIOD][0].as_py()
+        found = con.to_pyarrow(
+            currencies.filter(
+                (currencies[SLICE_ACCOUNT] == account) & (currencies[SLICE_PERIOD] == period)
+            ).order_by("first_row")
+        ).to_pylist()
+        raise InputError(
+            f"billing account {account} is billed in several currencies in {period} "
+            f"({', '.join(str(f['BillingCurrency']) for f in found)}); one account has one billing currency",
+            file=str(found[-1]["first_file"]),
+            row=int(found[-1]["first_row"]),
+            column="BillingCurrency",
+        )
+    agg = table.group_by(keys).aggregate(
+        currency=table.BillingCurrency.max(),
+        rows=table.count(),
+        billed=table.BilledCost.sum(),
+        effective=table.EffectiveCost.sum(),
+        listed=table.ListCost.sum(),
+        contracted=table.ContractedCost.sum(),
+    )
+    result = con.to_pyarrow(agg.order_by(keys)).to_pylist()
+    con.disconnect()
+    zero = Decimal(0)
+    return [
+        SliceTotals(
+            r[SLICE_PERIOD],
+            r[SLICE_SOURCE],
+            r[SLICE_ACCOUNT],
+            r["currency"],
+            int(r["rows"]),
+            r["billed"] or zero,
+            r["effective"] or zero,
+            r["listed"] or zero,
+            r["contracted"] or zero,
+        )
+        for r in result
+    ]
+
+
+_TOTAL_COLUMNS = (
+    SLICE_PERIOD,
+    SLICE_SOURCE,
+    SLICE_ACCOUNT,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    "BillingCurrency",
+    "BilledCost",
+    "EffectiveCost",
+    "ListCost",
+    "ContractedCost",
+)
+
+
+def _check_one_delivery(tables: Iterable[tuple[BillingFile, pa.Table]]) -> None:
+    """Files of one slice must come from one delivery (one folder), or the slice would be counted twice."""
+    folders: dict[SliceKey, set[Path]] = {}
+    for file, table in tables:
+        keys = (
+            table.select([SLICE_PERIOD, SLICE_SOURCE, SLICE_ACCOUNT])
+            .group_by([SLICE_PERIOD, SLICE_SOURCE, SLICE_ACCOUNT])
+            .aggregate([])
+            .to_pylist()
+        )
+        for key in keys:
+            slice_key = (key[SLICE_PERIOD], key[SLICE_SOURCE], key[SLICE_ACCOUNT])
+            folders.setdefault(slice_key, set()).add(file.path.parent)
+            if len(folders[slice_key]) > 1:
+                shown = ", ".join(sorted(str(f) for f in folders[slice_key]))
+                raise InputError(
+                    f"billing period {slice_key[0]} of account {slice_key[2]} is delivered twice, "
+                    f"in {shown}; "
+                    "ingest one delivery at a time (the later ingest replaces the earlier one)",
+                    file=str(file.path),
+                )
+
+
+def ingest(
+    home: Home,
+    paths: Iterable[str | Path],
+    *,
+    force: bool = False,
+    on_file: FileCallback | None = None,
+) -> IngestSummary:
+    """Ingest files: new or changed files replace the slices they cover; unchanged files are skipped."""
+    started = time.perf_counter()
+    files = expand_paths(paths)
+    with ingest_lock(home):
+        state = StateDB(home.state_db_url)
+        ledger = Ledger(home.ledger_path)
+        try:
+            recover(state, ledger)
+            to_read, unchanged = _changed(state, files, force)
+            if not to_read:
+                return IngestSummary(
+                    None, "unchanged", (), tuple(unchanged), 0, (), (), ledger.version(), 0.0
+                )
+            ingest_id = str(uuid.uuid4())
+            state.start_ingest(ingest_id, len(files))
+            try:
+                summary = _land(state, ledger, ingest_id, to_read, unchanged, on_file)
+            except BaseException as exc:
+                state.finish_ingest(ingest_id, "failed", message=str(exc) or type(exc).__name__)
+                raise
+            return IngestSummary(**{**summary.__dict__, "seconds": time.perf_counter() - started})
+        finally:
+            state.dispose()
+
+
+def _land(
+    state: StateDB,
+    ledger: Ledger,
+    ingest_id: str,
+    to_read: Sequence[BillingFile],
+    unchanged: Sequence[str],
+    on_file: FileCallback | None,
+) -> IngestSummary:
+    read: list[tuple[BillingFile, pa.Table]] = []
+    records: list[FileRecord] = []
+    for file in to_read:
+        table, source = _read(file)
+        read.append((file, table))
+        records.append(FileRecord(str(file.path), file.sha256, file.size, source, table.num_rows, "read"))
+        if on_file:
+            on_file(file, table.num_rows)
+    _check_one_delivery(read)
+    rows = pa.concat_tables([t for _, t in read], promote_options="permissive")
+    del read
+    slices = slice_totals(rows)
+    keys = [s.key for s in slices]
+    previous = _present_slices(ledger, keys)
+    state.record_plan(ingest_id, records, slices, rows.num_rows)
+    version = ledger.replace_slices(rows, keys, ingest_id)
+    state.finish_ingest(ingest_id, "landed", delta_version=version)
+    return IngestSummary(
+        ingest_id,
+        "landed",
+        tuple(records),
+        tuple(unchanged),
+        rows.num_rows,
+        tuple(slices),
+        tuple(previous),
+        version,
+        0.0,
+    )
+
+
+def _present_slices(ledger: Ledger, keys: Sequence[SliceKey]) -> list[SliceKey]:
+    """Which of `keys` already hold rows in the ledger."""
+    return sorted(ledger.present_slices().intersection(keys))

@@ -1,0 +1,217 @@
+"""The state database (SQLite by default): the ingest log, with file checksums and totals per slice."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+METADATA = sa.MetaData()
+
+INGESTS = sa.Table(
+    "ingests",
+    METADATA,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True)),
+    sa.Column("status", sa.String(16), nullable=False),  # running | landed | failed | interrupted | unchanged
+    sa.Column("pid", sa.Integer),
+    sa.Column("delta_version", sa.Integer),
+    sa.Column("files", sa.Integer, nullable=False, default=0),
+    sa.Column("rows", sa.Integer, nullable=False, default=0),
+    sa.Column("message", sa.Text),
+)
+INGEST_FILES = sa.Table(
+    "ingest_files",
+    METADATA,
+    sa.Column("ingest_id", sa.ForeignKey("ingests.id"), nullable=False, index=True),
+    sa.Column("path", sa.Text, nullable=False, index=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("source", sa.String(64)),
+    sa.Column("rows", sa.Integer),
+    sa.Column("action", sa.String(16), nullable=False),  # read | unchanged
+)
+INGEST_SLICES = sa.Table(
+    "ingest_slices",
+    METADATA,
+    sa.Column("ingest_id", sa.ForeignKey("ingests.id"), nullable=False, index=True),
+    sa.Column("billing_period", sa.String(7), nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("billing_account", sa.Text, nullable=False),
+    sa.Column("currency", sa.String(16)),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("billed_cost", sa.String(60), nullable=False),
+    sa.Column("effective_cost", sa.String(60), nullable=False),
+    sa.Column("list_cost", sa.String(60), nullable=False),
+    sa.Column("contracted_cost", sa.String(60), nullable=False),
+)
+
+SliceKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class SliceTotals:
+    """Rows and exact totals of one (billing period, source, billing account) slice."""
+
+    billing_period: str
+    source: str
+    billing_account: str
+    currency: str | None
+    rows: int
+    billed_cost: Decimal
+    effective_cost: Decimal
+    list_cost: Decimal
+    contracted_cost: Decimal
+
+    @property
+    def key(self) -> SliceKey:
+        return (self.billing_period, self.source, self.billing_account)
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    sha256: str
+    size: int
+    source: str | None
+    rows: int | None
+    action: str
+
+
+@dataclass(frozen=True)
+class IngestRecord:
+    id: str
+    started_at: datetime
+    ended_at: datetime | None
+    status: str
+    delta_version: int | None
+    files: int
+    rows: int
+    message: str | None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class StateDB:
+    """Access to the state database; safe for several processes (SQLite WAL)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = sa.create_engine(url)
+        if url.startswith("sqlite"):
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        METADATA.create_all(self.engine)
+
+    def start_ingest(self, ingest_id: str, files: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                INGESTS.insert().values(
+                    id=ingest_id, started_at=_now(), status="running", pid=os.getpid(), files=files, rows=0
+                )
+            )
+
+    def record_plan(
+        self, ingest_id: str, files: Sequence[FileRecord], slices: Iterable[SliceTotals], rows: int
+    ) -> None:
+        """What the ingest is about to commit, written before the Delta commit (kept if it crashes)."""
+        with self.engine.begin() as conn:
+            if files:
+                conn.execute(INGEST_FILES.insert(), [{"ingest_id": ingest_id, **vars(f)} for f in files])
+            slice_rows = [
+                {
+                    "ingest_id": ingest_id,
+                    "billing_period": s.billing_period,
+                    "source": s.source,
+                    "billing_account": s.billing_account,
+                    "currency": s.currency,
+                    "rows": s.rows,
+                    "billed_cost": str(s.billed_cost),
+                    "effective_cost": str(s.effective_cost),
+                    "list_cost": str(s.list_cost),
+                    "contracted_cost": str(s.contracted_cost),
+                }
+                for s in slices
+            ]
+            if slice_rows:
+                conn.execute(INGEST_SLICES.insert(), slice_rows)
+            conn.execute(INGESTS.update().where(INGESTS.c.id == ingest_id).values(rows=rows))
+
+    def finish_ingest(
+        self, ingest_id: str, status: str, *, delta_version: int | None = None, message: str | None = None
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                INGESTS.update()
+                .where(INGESTS.c.id == ingest_id)
+                .values(status=status, ended_at=_now(), delta_version=delta_version, message=message)
+            )
+
+    def running_ingests(self) -> list[str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(INGESTS.c.id).where(INGESTS.c.status == "running"))
+            return [r.id for r in rows]
+
+    def landed_file(self, path: str) -> FileRecord | None:
+        """The file as it was last read by a landed ingest."""
+        query = (
+            sa.select(INGEST_FILES)
+            .join(INGESTS, INGESTS.c.id == INGEST_FILES.c.ingest_id)
+            .where(INGEST_FILES.c.path == path, INGESTS.c.status == "landed", INGEST_FILES.c.action == "read")
+            .order_by(INGESTS.c.started_at.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return FileRecord(row.path, row.sha256, row.size, row.source, row.rows, row.action)
+
+    def ingests(self, limit: int | None = None) -> list[IngestRecord]:
+        query = sa.select(INGESTS).order_by(INGESTS.c.started_at.desc())
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [
+                IngestRecord(
+                    r.id, r.started_at, r.ended_at, r.status, r.delta_version, r.files, r.rows, r.message
+                )
+                for r in conn.execute(query)
+            ]
+
+    def ingest(self, ingest_id: str) -> IngestRecord | None:
+        return next((r for r in self.ingests() if r.id == ingest_id), None)
+
+    def slices(self, ingest_id: str) -> list[SliceTotals]:
+        query = sa.select(INGEST_SLICES).where(INGEST_SLICES.c.ingest_id == ingest_id)
+        with self.engine.connect() as conn:
+            return [
+                SliceTotals(
+                    r.billing_period,
+                    r.source,
+                    r.billing_account,
+                    r.currency,
+                    r.rows,
+                    Decimal(r.billed_cost),
+                    Decimal(r.effective_cost),
+                    Decimal(r.list_cost),
+                    Decimal(r.contracted_cost),
+                )
+                for r in conn.execute(query)
+            ]
+
+    def files(self, ingest_id: str) -> list[FileRecord]:
+        query = sa.select(INGEST_FILES).where(INGEST_FILES.c.ingest_id == ingest_id)
+        with self.engine.connect() as conn:
+            return [
+                FileRecord(r.path, r.sha256, r.size, r.source, r.rows, r.action) for r in conn.execute(query)
+            ]
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,148 @@
+"""Billing files on disk: finding them, fingerprinting them, reading their header and raw rows."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from cloudledger.errors import InputError
+
+FileKind = Literal["csv", "csv.gz", "parquet", "json"]
+NULL_TEXT = ["", "NULL", "null"]
+"""Text that means null in the providers' CSV exports (FOCUS samples write NULL, Oracle writes '')."""
+
+_SUFFIXES: dict[str, FileKind] = {
+    ".csv": "csv",
+    ".csv.gz": "csv.gz",
+    ".parquet": "parquet",
+    ".snappy.parquet": "parquet",
+    ".gz.parquet": "parquet",
+    ".json": "json",
+}
+MANIFEST_NAMES = ("manifest.json",)
+
+
+def file_kind(path: Path) -> FileKind | None:
+    """The kind of billing file `path` is, from its name, or None when it is not one."""
+    name = path.name.lower()
+    for suffix in sorted(_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            return _SUFFIXES[suffix]
+    return None
+
+
+def is_manifest(path: Path) -> bool:
+    """Provider manifests describe a delivery; they are read beside the data, never as data."""
+    name = path.name.lower()
+    return name in MANIFEST_NAMES or name.endswith("-manifest.json") or name.endswith("manifest.json")
+
+
+@dataclass(frozen=True)
+class BillingFile:
+    """One file of a billing export."""
+
+    path: Path
+    kind: FileKind
+
+    @cached_property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    @cached_property
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        with self.path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[BillingFile]:
+    """Files named directly, plus every billing file under the folders named, in a stable order."""
+    found: list[BillingFile] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise InputError("no such file or folder", file=str(path))
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                kind = file_kind(child)
+                if kind is not None and kind != "json" and not is_manifest(child):
+                    found.append(BillingFile(child.resolve(), kind))
+            continue
+        kind = file_kind(path)
+        if kind is None:
+            raise InputError(
+                "not a billing export file: expected .csv, .csv.gz, .parquet or .json", file=str(path)
+            )
+        found.append(BillingFile(path.resolve(), kind))
+    unique = list(dict.fromkeys(found))
+    if not unique:
+        raise InputError("no billing files (.csv, .csv.gz, .parquet) found", file=", ".join(map(str, paths)))
+    return unique
+
+
+def _open_text(file: BillingFile) -> io.TextIOBase:
+    raw = file.path.open("rb")
+    stream = gzip.GzipFile(fileobj=raw) if file.kind == "csv.gz" else raw
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+
+
+def read_header(file: BillingFile) -> list[str]:
+    """The column names of a billing file (an empty list for an empty file)."""
+    try:
+        if file.kind == "parquet":
+            return list(pq.read_schema(file.path).names)
+        if file.kind == "json":
+            return []
+        with _open_text(file) as text:
+            first = next(csv.reader(text), [])
+            return [name.strip() for name in first]
+    except (OSError, EOFError, zlib.error, pa.ArrowException, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the file's header: {exc}", file=str(file.path)) from exc
+
+
+def read_csv_as_text(file: BillingFile, header: Sequence[str]) -> pa.Table:
+    """Every column of a CSV file as nullable strings, exactly as written (no type guessing)."""
+    duplicates = sorted({name for name in header if list(header).count(name) > 1})
+    if duplicates:
+        raise InputError(
+            f"duplicate column names in the header: {', '.join(duplicates)}", file=str(file.path)
+        )
+    try:
+        table = pacsv.read_csv(
+            file.path,
+            read_options=pacsv.ReadOptions(block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                null_values=NULL_TEXT,
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (OSError, EOFError, zlib.error, pa.ArrowException) as exc:
+        raise InputError(f"cannot read as CSV: {exc}", file=str(file.path)) from exc
+    return table.rename_columns([name.strip() for name in table.column_names])
+
+
+def read_parquet(file: BillingFile) -> pa.Table:
+    """A Parquet file, whole; a truncated or corrupt file raises InputError."""
+    try:
+        return pq.read_table(file.path)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(
+            f"cannot read as Parquet (truncated or corrupt?): {exc}", file=str(file.path)
+        ) from exc

@@ -1,0 +1,182 @@
+"""Turn a source's raw rows into ledger rows: FOCUS columns typed exactly, the rest kept as `x_` text.
+
+Conversion runs in DuckDB through Ibis. Every value that cannot be converted is an error naming the
+file, the row and the column, so nothing is ever silently dropped or rounded away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from cloudledger.errors import InputError
+from cloudledger.focus.spec import FocusColumn, FocusSpec, load_spec
+
+SOURCE_FILE = "x_source_file"
+SOURCE_ROW = "x_source_row"
+SLICE_PERIOD = "x_billing_period"
+SLICE_SOURCE = "x_source"
+SLICE_ACCOUNT = "x_billing_account"
+SLICE_COLUMNS = (SLICE_PERIOD, SLICE_SOURCE, SLICE_ACCOUNT)
+LINEAGE_COLUMNS = (SOURCE_FILE, SOURCE_ROW)
+INTERNAL_COLUMNS = (*LINEAGE_COLUMNS, *SLICE_COLUMNS)
+REQUIRED_FOR_LEDGER = ("BillingAccountId", "BillingPeriodStart", "BillingCurrency", "BilledCost")
+"""Values the ledger cannot place or total a row without; other gaps are reported by `validate`."""
+
+_EXPECTED = {
+    "Decimal": "a decimal number (e.g. 12.34 or 1.5E-05) with at most 28 digits before the point",
+    "Date/Time": "an ISO 8601 date-time such as 2025-01-31T00:00:00Z",
+    "JSON": "a JSON object",
+}
+
+
+@dataclass(frozen=True)
+class FileRows:
+    """Raw rows of one file, FOCUS-named, plus where they came from."""
+
+    table: pa.Table
+    file: str
+    source: str
+
+
+def _target_type(column: FocusColumn) -> dt.DataType:
+    if column.data_type == "Decimal":
+        return dt.Decimal(38, 10)
+    if column.data_type == "Date/Time":
+        return dt.Timestamp(timezone="UTC")
+    if column.name == "Tags":
+        return dt.Map(dt.string, dt.string)
+    return dt.string
+
+
+def _convert(value: ir.Column, column: FocusColumn) -> ir.Value:
+    """The typed value; null where the raw value cannot be converted (checked by the caller)."""
+    target = _target_type(column)
+    if value.type() == target:
+        return value
+    if column.name == "Tags":
+        if value.type().is_map():
+            return value.cast(target)
+        return value.cast("string").try_cast("json").cast(target)
+    if column.data_type == "JSON":
+        if value.type().is_string():
+            return ibis.ifelse(value.try_cast("json").isnull(), ibis.null("string"), value)
+        return value.cast("json").cast("string")
+    if target.is_string():
+        return value.cast("string")
+    return value.try_cast(target)
+
+
+def _text(value: ir.Column) -> ir.Value:
+    """Any provider column as text: nested values as JSON, scalars as written."""
+    kind = value.type()
+    if kind.is_string():
+        return value
+    if kind.is_map() or kind.is_struct() or kind.is_array():
+        return value.cast("json").cast("string")
+    return value.cast("string")
+
+
+def _custom_name(name: str, taken: set[str]) -> str:
+    custom = name if name.startswith("x_") else f"x_{name}"
+    while custom in taken:
+        custom = f"{custom}_"
+    return custom
+
+
+def normalize(
+    rows: FileRows, spec: FocusSpec | None = None, renames: Mapping[str, str] | None = None
+) -> pa.Table:
+    """Ledger rows for one file: the spec's columns in order (typed), provider columns as `x_` text."""
+    spec = spec or load_spec()
+    raw = rows.table
+    if renames:
+        raw = raw.rename_columns([renames.get(name, name) for name in raw.column_names])
+    columns = spec.by_name
+    missing = [c.name for c in spec.mandatory() if c.name not in raw.column_names]
+    if missing:
+        raise InputError(
+            f"missing mandatory FOCUS column(s) {', '.join(missing)}; a FOCUS {spec.version} export has them",
+            file=rows.file,
+        )
+    raw = raw.append_column(SOURCE_ROW, pa.array(range(1, raw.num_rows + 1), pa.int64()))
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET TimeZone = 'UTC'")
+    table = con.create_table("raw_rows", raw, temp=True)
+    typed: dict[str, ir.Value] = {}
+    for column in spec.columns:
+        if column.name in raw.column_names:
+            typed[column.name] = _convert(table[column.name], column)
+        else:
+            typed[column.name] = ibis.null(_target_type(column))
+    _check_conversions(con, table, typed, columns, rows.file)
+    taken = set(columns) | set(INTERNAL_COLUMNS)
+    extras: dict[str, ir.Value] = {}
+    for name in raw.column_names:
+        if name in columns or name == SOURCE_ROW:
+            continue
+        custom = _custom_name(name, taken)
+        taken.add(custom)
+        extras[custom] = _text(table[name])
+    expr = table.select(
+        **typed,
+        **extras,
+        **{SOURCE_FILE: ibis.literal(rows.file), SOURCE_ROW: table[SOURCE_ROW]},
+        **{
+            SLICE_PERIOD: typed["BillingPeriodStart"].strftime("%Y-%m"),
+            SLICE_SOURCE: ibis.literal(rows.source),
+            SLICE_ACCOUNT: typed["BillingAccountId"],
+        },
+    ).order_by(SOURCE_ROW)
+    result = con.to_pyarrow(expr)
+    con.disconnect()
+    return result
+
+
+def _check_conversions(
+    con: ibis.BaseBackend,
+    table: ir.Table,
+    typed: Mapping[str, ir.Value],
+    columns: Mapping[str, FocusColumn],
+    file: str,
+) -> None:
+    """Raise on the first value that did not convert, or a required value that is missing."""
+    checks: dict[str, ir.BooleanValue] = {}
+    for name, value in typed.items():
+        if name not in table.columns:
+            continue
+        if not table[name].type().equals(value.type()) or columns[name].data_type == "JSON":
+            checks[f"bad:{name}"] = table[name].notnull() & value.isnull()
+    for name in REQUIRED_FOR_LEDGER:
+        checks[f"null:{name}"] = typed[name].isnull()
+    if not checks:
+        return
+    counts = con.execute(table.aggregate(**{k: v.sum() for k, v in checks.items()}))
+    for key, condition in checks.items():
+        failed = counts[key].iloc[0]
+        if not failed:
+            continue
+        kind, name = key.split(":", 1)
+        first = con.execute(
+            table.filter(condition).order_by(SOURCE_ROW).select(SOURCE_ROW, name).limit(1)
+        ).iloc[0]
+        row = int(first[SOURCE_ROW])
+        if kind == "null":
+            raise InputError(
+                f"{name} is empty in {int(failed)} row(s); the ledger needs it to place and total every row",
+                file=file,
+                row=row,
+                column=name,
+            )
+        expected = _EXPECTED.get(columns[name].data_type, "a valid value")
+        raise InputError(
+            f"{first[name]!r} is not {expected} ({int(failed)} row(s) like this)",
+            file=file,
+            row=row,
+            column=name,
+        )
