@@ -13,9 +13,10 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cloudledger.errors import InputError
-from cloudledger.focus.spec import FocusColumn, FocusSpec, load_spec
+from cloudledger.focus.spec import MONEY_TYPE, TIMESTAMP_TYPE, FocusColumn, FocusSpec, load_spec
 
 SOURCE_FILE = "x_source_file"
 SOURCE_ROW = "x_source_row"
@@ -104,6 +105,7 @@ def normalize(
             f"missing mandatory FOCUS column(s) {', '.join(missing)}; a FOCUS {spec.version} export has them",
             file=rows.file,
         )
+    raw = _parse_in_arrow(_without_null_types(raw), spec)
     raw = raw.append_column(SOURCE_ROW, pa.array(range(1, raw.num_rows + 1), pa.int64()))
     con = ibis.duckdb.connect()
     con.raw_sql("SET TimeZone = 'UTC'")
@@ -132,10 +134,66 @@ def normalize(
             SLICE_SOURCE: ibis.literal(rows.source),
             SLICE_ACCOUNT: typed["BillingAccountId"],
         },
-    ).order_by(SOURCE_ROW)
+    )
     result = con.to_pyarrow(expr)
     con.disconnect()
     return result
+
+
+def _parse_decimal(values: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """Text to decimal(38,10), rounded half away from zero like DuckDB's cast; None if Arrow can't parse it.
+
+    Arrow parses decimal text ~50x faster than DuckDB's cast to a 38-digit decimal; text it cannot
+    parse exactly (spaces, more than 20 decimals) falls back to DuckDB, which also reports bad values.
+    """
+    try:
+        wide = pc.cast(values, pa.decimal128(38, 20))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    rounded = pc.round(wide, ndigits=10, round_mode="half_towards_infinity")
+    return pc.cast(rounded, MONEY_TYPE)
+
+
+def _parse_timestamp(values: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """ISO 8601 text to UTC timestamps (zone-less text is UTC); None if Arrow can't parse every value.
+
+    Arrow converts explicit offsets (+02:00) to UTC; DuckDB's zone-aware cast does the same but is
+    about 10x slower, so it only handles what Arrow rejects (and reports values nobody can parse).
+    """
+    try:
+        return pc.cast(values, TIMESTAMP_TYPE)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    try:
+        return pc.cast(pc.cast(values, pa.timestamp("us")), TIMESTAMP_TYPE)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+_ARROW_PARSERS = {"Decimal": _parse_decimal, "Date/Time": _parse_timestamp}
+
+
+def _parse_in_arrow(table: pa.Table, spec: FocusSpec) -> pa.Table:
+    """Parse decimal and date-time columns written as text with Arrow where it can do so exactly."""
+    for column in spec.columns:
+        parser = _ARROW_PARSERS.get(column.data_type)
+        if parser is None or column.name not in table.column_names:
+            continue
+        index = table.column_names.index(column.name)
+        if not pa.types.is_string(table.schema.field(index).type):
+            continue
+        parsed = parser(table.column(index))
+        if parsed is not None:
+            table = table.set_column(index, column.name, parsed)
+    return table
+
+
+def _without_null_types(table: pa.Table) -> pa.Table:
+    """Columns that are empty in every row (Arrow's null type) as text, so engines can hold them."""
+    for index, field in enumerate(table.schema):
+        if pa.types.is_null(field.type):
+            table = table.set_column(index, field.name, pa.nulls(table.num_rows, pa.string()))
+    return table
 
 
 def _check_conversions(

@@ -1,0 +1,185 @@
+"""Files as each provider delivers its FOCUS export: AWS Parquet + manifest, Azure CSV.gz + manifest, GCP CSV."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cloudledger.demo.company import PROVIDER_BY_KEY
+from cloudledger.demo.formats import csv_bytes
+from cloudledger.demo.months import Month
+from cloudledger.demo.records import export_time
+
+AWS_EXPORT = "northwind-focus-1-2"
+AWS_BUCKET = "nw-billing-exports"
+AZURE_CONTAINER = "cost-exports"
+AZURE_DIRECTORY = "focus"
+AZURE_EXPORT = "northwind-focuscost"
+AZURE_STORAGE = "/subscriptions/{sub}/resourceGroups/rg-finops/providers/Microsoft.Storage/storageAccounts/nwfinopsexports"
+GCP_DATASET = "billing_focus_export"
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Written:
+    """The files of one delivery."""
+
+    paths: list[Path]
+    manifest: Path | None
+    rows: int
+
+
+def run_guid(seed: int, *parts: object) -> str:
+    """A GUID derived from the seed (no clock, no randomness outside the seed)."""
+    h = hashlib.sha256(":".join(map(str, (seed, *parts))).encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:32]}"
+
+
+def _iso_ms(month_epoch_date: str) -> str:
+    return f"{month_epoch_date}T00:00:00.000Z"
+
+
+def write_aws(
+    out_dir: Path, month: Month, tables: Iterable[pa.Table], seed: int, progress: Progress
+) -> Written:
+    """Data Exports "FOCUS 1.2 with AWS columns": one snappy Parquet file and its manifest per period."""
+    period = f"BILLING_PERIOD={month.label}"
+    name = f"{AWS_EXPORT}-00001.snappy.parquet"
+    data = out_dir / "aws" / AWS_EXPORT / "data" / period / name
+    data.parent.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    writer: pq.ParquetWriter | None = None
+    schema: pa.Schema | None = None
+    try:
+        for table in tables:
+            if writer is None:
+                schema = table.schema
+                writer = pq.ParquetWriter(data, schema, compression="snappy")
+            writer.write_table(table, row_group_size=len(table) or 1)
+            rows += len(table)
+            progress(len(table))
+    finally:
+        if writer is not None:
+            writer.close()
+    assert schema is not None, "an AWS month always has rows"
+    payer = PROVIDER_BY_KEY["aws"].billing_account_id
+    manifest = {
+        "executionId": run_guid(seed, "aws", month.label),
+        "exportArn": f"arn:aws:bcm-data-exports:us-east-1:{payer}:export/{AWS_EXPORT}-{run_guid(0, AWS_EXPORT)}",
+        "exportName": AWS_EXPORT,
+        "queryTable": "FOCUS_1_2_AWS",
+        "bucket": AWS_BUCKET,
+        "billingPeriod": {"start": _iso_ms(month.start.isoformat()), "end": _iso_ms(month.end.isoformat())},
+        "deliveryTime": export_time(month, 3),
+        "dataFiles": [f"s3://{AWS_BUCKET}/{AWS_EXPORT}/data/{period}/{name}"],
+        "rowCount": rows,
+        "columns": [{"name": f.name, "type": _aws_type(f.type)} for f in schema],
+    }
+    path = out_dir / "aws" / AWS_EXPORT / "metadata" / period / f"{AWS_EXPORT}-Manifest.json"
+    _write_json(path, manifest)
+    return Written([data], path, rows)
+
+
+def _aws_type(t: pa.DataType) -> str:
+    if pa.types.is_decimal(t):
+        return "decimal(38,10)"
+    if pa.types.is_timestamp(t):
+        return "timestamp"
+    if pa.types.is_map(t):
+        return "map<string,string>"
+    return "string"
+
+
+def write_gcp(out_dir: Path, month: Month, tables: Iterable[pa.Table], progress: Progress) -> Written:
+    """Google Cloud FOCUS export as one uncompressed CSV per billing month."""
+    path = out_dir / "gcp" / GCP_DATASET / f"focus_{month.label}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        rows = _write_csv(f.write, tables, progress)
+    return Written([path], None, rows)
+
+
+def write_azure(
+    out_dir: Path, month: Month, tables: Iterable[pa.Table], seed: int, run: int, progress: Progress
+) -> Written:
+    """Cost Management FocusCost export (dataset 1.0r2): gzip CSV partition plus manifest.json per run."""
+    last = month.day(month.days - 1)
+    span = f"{month.start:%Y%m%d}-{last:%Y%m%d}"
+    guid = run_guid(seed, "azure", month.label, run)
+    rel = f"{AZURE_DIRECTORY}/{AZURE_EXPORT}/{span}/{guid}"
+    folder = out_dir / "azure" / AZURE_CONTAINER / rel
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / "part_0_0001.csv.gz"
+    gz = zlib.compressobj(6, zlib.DEFLATED, 31)
+    with data.open("wb") as raw:
+        rows = _write_csv(lambda b: raw.write(gz.compress(b)), tables, progress)
+        raw.write(gz.flush())
+    size = data.stat().st_size
+    billing = PROVIDER_BY_KEY["azure"].billing_account_id
+    submitted = export_time(month, 5 if run == 0 else 40)
+    manifest = {
+        "manifestVersion": "2024-04-01",
+        "byteCount": size,
+        "blobCount": 1,
+        "dataRowCount": rows,
+        "exportConfig": {
+            "exportName": AZURE_EXPORT,
+            "resourceId": f"{billing}/providers/Microsoft.CostManagement/exports/{AZURE_EXPORT}",
+            "dataVersion": "1.0r2",
+            "apiVersion": "2023-07-01-preview",
+            "type": "FocusCost",
+            "timeFrame": "TheLastBillingMonth" if run == 0 else "Custom",
+            "granularity": "Daily",
+        },
+        "deliveryConfig": {
+            "partitionData": True,
+            "dataOverwriteBehavior": "CreateNewReport",
+            "fileFormat": "Csv",
+            "compressionMode": "gzip",
+            "containerUri": AZURE_STORAGE.format(sub=run_guid(0, "finops-storage")),
+            "rootFolderPath": AZURE_DIRECTORY,
+        },
+        "runInfo": {
+            "executionType": "Scheduled" if run == 0 else "OnDemand",
+            "submittedTime": submitted.replace("Z", ".0000000Z"),
+            "runId": guid,
+            "startDate": f"{month.start.isoformat()}T00:00:00",
+            "endDate": f"{last.isoformat()}T00:00:00",
+        },
+        "blobs": [
+            {
+                "blobName": f"{AZURE_CONTAINER}/{rel}/part_0_0001.csv.gz",
+                "byteCount": size,
+                "dataRowCount": rows,
+            }
+        ],
+    }
+    path = folder / "manifest.json"
+    _write_json(path, manifest)
+    return Written([data], path, rows)
+
+
+def _write_csv(write: Callable[[bytes], object], tables: Iterable[pa.Table], progress: Progress) -> int:
+    rows = 0
+    header = False
+    for table in tables:
+        if not header:
+            write((",".join(table.column_names) + "\n").encode())
+            header = True
+        write(csv_bytes([c.combine_chunks() for c in table.columns]))
+        rows += len(table)
+        progress(len(table))
+    return rows
+
+
+def _write_json(path: Path, doc: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
