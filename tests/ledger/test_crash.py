@@ -31,18 +31,13 @@ def _big_file(path: Path, rows: int) -> Path:
     columns["BilledCost"] = pa.array([f"{i % 997}.{i % 89:02d}" for i in range(rows)])
     columns["BillingAccountId"] = pa.array([("A1", "A2", "A3")[i % 3] for i in range(rows)])
     feb = [i % 2 == 1 for i in range(rows)]
-    columns["BillingPeriodStart"] = pa.array(
-        ["2025-02-01T00:00:00Z" if f else "2025-01-01T00:00:00Z" for f in feb]
-    )
-    columns["BillingPeriodEnd"] = pa.array(
-        ["2025-03-01T00:00:00Z" if f else "2025-02-01T00:00:00Z" for f in feb]
-    )
-    columns["ChargePeriodStart"] = pa.array(
-        ["2025-02-03T00:00:00Z" if f else "2025-01-03T00:00:00Z" for f in feb]
-    )
-    columns["ChargePeriodEnd"] = pa.array(
-        ["2025-02-04T00:00:00Z" if f else "2025-01-04T00:00:00Z" for f in feb]
-    )
+    for name, january, february in (
+        ("BillingPeriodStart", "2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z"),
+        ("BillingPeriodEnd", "2025-02-01T00:00:00Z", "2025-03-01T00:00:00Z"),
+        ("ChargePeriodStart", "2025-01-03T00:00:00Z", "2025-02-03T00:00:00Z"),
+        ("ChargePeriodEnd", "2025-01-04T00:00:00Z", "2025-02-04T00:00:00Z"),
+    ):
+        columns[name] = pa.array([february if f else january for f in feb])
     pacsv.write_csv(pa.table(columns), path)
     return path
 
