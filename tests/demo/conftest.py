@@ -1,9 +1,10 @@
-"""One small demo dataset for all demo tests, and a reader of its files independent of the generator."""
+"""One small demo dataset shared by the demo tests, and a reader of its files independent of the generator."""
 
 from __future__ import annotations
 
 import gzip
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,14 +35,9 @@ class Run:
     output: DemoOutput
     out_dir: Path
     progress: list[int]
-
-
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    out = tmp_path_factory.mktemp("demo")
-    seen: list[int] = []
-    result = generate_demo(out, rows=ROWS, months=MONTHS, end_month=END, progress=seen.append)
-    return Run(result, out, seen)
+    rows: int = ROWS
+    months: int = MONTHS
+    end_month: str = END
 
 
 def read_file(path: Path) -> pa.Table:
@@ -68,8 +64,22 @@ def uniform(table: pa.Table) -> pa.Table:
 
 
 @pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    out = tmp_path_factory.mktemp("demo")
+    seen: list[int] = []
+    result = generate_demo(out, rows=ROWS, months=MONTHS, end_month=END, progress=seen.append)
+    return Run(result, out, seen)
+
+
+@pytest.fixture(scope="session")
 def ledger(demo: Run) -> pa.Table:
     """Rows of the latest delivery of every (provider, billing period), all providers together."""
     latest = {(d.provider, d.billing_period): d for d in demo.output.deliveries}
     parts = [uniform(read_file(p)) for d in latest.values() for p in d.paths]
     return pa.concat_tables(parts)
+
+
+@pytest.fixture(scope="session")
+def read() -> Callable[[Path], pa.Table]:
+    """The independent file reader."""
+    return read_file
