@@ -10,11 +10,11 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from focus_rows import focus_row, write_focus_csv
-from reference import ledger_decimal, read_csv_rows
 from typer.testing import CliRunner
 
 from cloudledger.cli import app
+from focus_rows import focus_row, write_focus_csv
+from reference import ledger_decimal, read_csv_rows
 
 runner = CliRunner()
 
@@ -46,8 +46,8 @@ def test_costs_as_csv_and_as_of(tmp_path: Path) -> None:
     assert runner.invoke(app, ["ingest", str(path), "--home", home]).exit_code == 0
     now = runner.invoke(app, ["costs", "--by", "ServiceName", "--home", home, "--format", "csv"])
     then = runner.invoke(app, ["costs", "--by", "ServiceName", "--home", home, "-f", "csv", "--as-of", "0"])
-    assert list(csv.DictReader(io.StringIO(now.output)))[0]["BilledCost"] == "3.5000000000"
-    assert list(csv.DictReader(io.StringIO(then.output)))[0]["BilledCost"] == "1.2500000000"
+    assert next(iter(csv.DictReader(io.StringIO(now.output))))["BilledCost"] == "3.5000000000"
+    assert next(iter(csv.DictReader(io.StringIO(then.output))))["BilledCost"] == "1.2500000000"
     history = runner.invoke(app, ["history", "--home", home, "--format", "json"])
     assert [r["Version"] for r in json.loads(history.output)] == [1, 0]
 

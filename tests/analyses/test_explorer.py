@@ -10,13 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from reference import ledger_decimal, read_csv_rows
 
 from cloudledger.analyses.explorer import CostQuery, groupable_columns, run_costs
 from cloudledger.errors import QueryError
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import LedgerView, open_ledger
+from reference import ledger_decimal, read_csv_rows
 
 
 @pytest.fixture(scope="module")
