@@ -26,16 +26,23 @@ app = typer.Typer(
 HomeOption = Annotated[
     Path | None,
     typer.Option(
-        "--home", help="Data folder (default: $CLOUDLEDGER_HOME, else ~/.cloudledger).", show_default=False
+        "--home",
+        metavar="DIR",
+        help="Data folder (default: $CLOUDLEDGER_HOME, else ~/.cloudledger).",
+        show_default=False,
     ),
 ]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
-        "--as-of", help="Read the ledger as of a version number, a date (YYYY-MM-DD) or a date-time."
+        "--as-of",
+        metavar="VERSION|DATE",
+        help="Read the ledger as of a version number, a date (YYYY-MM-DD) or a date-time.",
     ),
 ]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output: table, csv or json.")]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", metavar="FORMAT", help="Output: table, csv or json.")
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 
 
@@ -73,17 +80,26 @@ def ingest(
 @app.command()
 def costs(
     by: Annotated[
-        list[str], typer.Option("--by", "-b", help="Group by a column or tag:KEY (repeatable).")
+        list[str],
+        typer.Option("--by", "-b", metavar="COLUMN", help="Group by a column or tag:KEY (repeatable)."),
     ] = [],  # noqa: B006
     metric: Annotated[
-        str, typer.Option(help="BilledCost, EffectiveCost, ListCost or ContractedCost.")
+        str, typer.Option(metavar="METRIC", help="BilledCost, EffectiveCost, ListCost or ContractedCost.")
     ] = "BilledCost",
-    grain: Annotated[str | None, typer.Option(help="Time grain: day, month or billing_period.")] = None,
-    start: Annotated[str | None, typer.Option(help="First day included (YYYY-MM-DD).")] = None,
-    end: Annotated[str | None, typer.Option(help="First day excluded (YYYY-MM-DD).")] = None,
-    filter_: Annotated[list[str], typer.Option("--filter", help="COLUMN=VALUE (repeatable).")] = [],  # noqa: B006
-    tag: Annotated[list[str], typer.Option("--tag", help="KEY=VALUE (repeatable).")] = [],  # noqa: B006
-    limit: Annotated[int | None, typer.Option(help="Show the top N groups.")] = None,
+    grain: Annotated[
+        str | None, typer.Option(metavar="GRAIN", help="Time grain: day, month or billing_period.")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option(metavar="DATE", help="First day included (YYYY-MM-DD).")
+    ] = None,
+    end: Annotated[str | None, typer.Option(metavar="DATE", help="First day excluded (YYYY-MM-DD).")] = None,
+    filter_: Annotated[
+        list[str], typer.Option("--filter", metavar="COLUMN=VALUE", help="COLUMN=VALUE (repeatable).")
+    ] = [],  # noqa: B006
+    tag: Annotated[
+        list[str], typer.Option("--tag", metavar="KEY=VALUE", help="KEY=VALUE (repeatable).")
+    ] = [],  # noqa: B006
+    limit: Annotated[int | None, typer.Option(metavar="N", help="Show the top N groups.")] = None,
     home: HomeOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = "table",
@@ -142,7 +158,11 @@ def validate(
 
 
 @app.command()
-def history(home: HomeOption = None, fmt: FormatOption = "table", limit: int = 50) -> None:
+def history(
+    home: HomeOption = None,
+    fmt: FormatOption = "table",
+    limit: Annotated[int, typer.Option(metavar="N", help="Show the latest N ingests.")] = 50,
+) -> None:
     """List ingests (with status and the Delta version each produced).
 
     Example: cloudledger history --limit 10
@@ -155,8 +175,12 @@ def history(home: HomeOption = None, fmt: FormatOption = "table", limit: int = 5
 @app.command()
 def export(
     out: Annotated[Path, typer.Argument(help="Folder to write into.")],
-    file_format: Annotated[str, typer.Option("--file-format", help="parquet or csv.")] = "parquet",
-    fmt: Annotated[str, typer.Option("--format", help="Dataset format; only 'focus'.")] = "focus",
+    file_format: Annotated[
+        str, typer.Option("--file-format", metavar="FORMAT", help="parquet or csv.")
+    ] = "parquet",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="Dataset format; only 'focus'.")
+    ] = "focus",
     home: HomeOption = None,
     as_of: AsOfOption = None,
 ) -> None:
@@ -174,8 +198,10 @@ def export(
 @app.command()
 def demo(
     home: HomeOption = None,
-    rows: Annotated[int, typer.Option(help="Approximate number of billing rows to generate.")] = 200_000,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same company).")] = 7,
+    rows: Annotated[
+        int, typer.Option(metavar="N", help="Approximate number of billing rows to generate.")
+    ] = 200_000,
+    seed: Annotated[int, typer.Option(metavar="N", help="Random seed (same seed, same company).")] = 7,
     quiet: QuietOption = False,
 ) -> None:
     """Build a ledger of a demo company's 24 months of AWS, Google Cloud and Azure spend.

@@ -33,6 +33,8 @@ class Source:
     detect: Callable[[Sequence[str]], bool]
     read: Callable[[BillingFile], pa.Table]
     column_map: tuple[ColumnMapping, ...] = field(default=())
+    notes: str = ""
+    """Markdown for the docs page: what the files look like, what to know before ingesting them."""
 
 
 REGISTRY: dict[str, Source] = {}
@@ -48,7 +50,7 @@ def register(source: Source) -> Source:
 
 def detect_source(file: BillingFile) -> Source:
     """The registered source that recognises `file`'s header."""
-    _load_builtin_sources()
+    load_builtin_sources()
     header = read_header(file)
     matches = [s for s in REGISTRY.values() if s.detect(header)]
     if not matches:
@@ -61,9 +63,17 @@ def detect_source(file: BillingFile) -> Source:
     return matches[0]
 
 
-def _load_builtin_sources() -> None:
+def load_builtin_sources() -> None:
     """Import the built-in source modules (each registers itself on import)."""
     from cloudledger.sources import focus  # noqa: F401
 
 
-__all__ = ["REGISTRY", "BillingFile", "ColumnMapping", "Source", "detect_source", "register"]
+__all__ = [
+    "REGISTRY",
+    "BillingFile",
+    "ColumnMapping",
+    "Source",
+    "detect_source",
+    "load_builtin_sources",
+    "register",
+]

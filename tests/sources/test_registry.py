@@ -1,0 +1,48 @@
+"""Every registered source recognises its own files and no other sample; each has a docs page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cloudledger.errors import UnknownFormatError
+from cloudledger.sources import REGISTRY, detect_source, load_builtin_sources
+from cloudledger.sources.files import expand_paths
+
+REPO = Path(__file__).resolve().parents[2]
+KINDS = ("aws-cur-legacy", "azure-ea", "azure-mca", "focus-other", "gcp-billing", "oci-cost", "seeds")
+OWN_SAMPLES = {"focus": ["focus-other/focus_sample.csv"]}
+
+
+def test_every_source_has_samples_and_a_docs_page() -> None:
+    load_builtin_sources()
+    assert set(REGISTRY) == set(OWN_SAMPLES)
+    for name in REGISTRY:
+        assert (REPO / "docs" / "sources" / f"{name}.md").is_file()
+
+
+def test_sources_recognise_exactly_their_own_samples(samples_dir: Path) -> None:
+    load_builtin_sources()
+    own = {sample: name for name, samples in OWN_SAMPLES.items() for sample in samples}
+    billing = [
+        f
+        for kind in (
+            "aws-cur-legacy",
+            "azure-ea",
+            "azure-mca",
+            "focus-other",
+            "gcp-billing",
+            "oci-cost",
+            "seeds",
+        )
+        for f in expand_paths([samples_dir / kind])
+    ]
+    assert len(billing) >= 12
+    for file in billing:
+        relative = file.path.relative_to(samples_dir.resolve()).as_posix()
+        if relative in own:
+            assert detect_source(file).name == own[relative]
+        else:
+            with pytest.raises(UnknownFormatError, match="no known source recognises"):
+                detect_source(file)
