@@ -154,3 +154,18 @@ def test_csv_gz_and_parquet_exports_land_like_csv(home: Home, tmp_path: Path) ->
     assert a["slices"] == b["slices"] and a["rows"] == 2
     with plain.open() as handle:
         assert len(list(csv.DictReader(handle))) == 2
+
+
+def test_state_schema_matches_the_migrations(tmp_path: Path) -> None:
+    """The Alembic migrations create exactly the tables and columns the code's metadata declares."""
+    import sqlalchemy as sa
+
+    from cloudledger.ledger.state import METADATA
+
+    state = StateDB(f"sqlite:///{tmp_path / 'state.db'}")
+    inspector = sa.inspect(state.engine)
+    for table in METADATA.sorted_tables:
+        assert {c["name"] for c in inspector.get_columns(table.name)} == {c.name for c in table.columns}
+    assert "alembic_version" in inspector.get_table_names()
+    state.dispose()
+    StateDB(f"sqlite:///{tmp_path / 'state.db'}").dispose()  # opening again is a no-op

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -95,6 +96,23 @@ class IngestRecord:
     message: str | None
 
 
+def migrate(engine: sa.Engine) -> None:
+    """Bring the schema to the newest Alembic revision (a no-op when it is current)."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.begin() as conn:
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -107,7 +125,7 @@ class StateDB:
         if url.startswith("sqlite"):
             with self.engine.begin() as conn:
                 conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-        METADATA.create_all(self.engine)
+        migrate(self.engine)
 
     def start_ingest(self, ingest_id: str, files: int) -> None:
         with self.engine.begin() as conn:
