@@ -41,6 +41,15 @@ def validate_file(file: BillingFile) -> ValidationReport:
         con.disconnect()
 
 
+def _where(examples: Sequence[tuple[str | None, int | None]]) -> str:
+    """'a.csv rows 1, 2; b.csv row 7' from (file, row) examples."""
+    by_file: dict[str, list[str]] = {}
+    for file, row in examples:
+        if row is not None:
+            by_file.setdefault(Path(file).name if file else "?", []).append(str(row))
+    return "; ".join(f"{name} row{'s' if len(r) > 1 else ''} {', '.join(r)}" for name, r in by_file.items())
+
+
 def run_validate(
     home: Home, paths: Sequence[Path], *, as_of: str | None, fmt: OutputFormat, console: Console
 ) -> bool:
@@ -72,10 +81,26 @@ def run_validate(
                 }
             )
     ok = all(report.passed for _, report in reports)
-    if fmt == "table":
-        for target, report in reports:
-            state = "[green]passes[/]" if report.passed else f"[red]fails {len(report.failures)} rule(s)[/]"
-            console.print(f"{target}: {state} of {len(report.results)} checked", highlight=False)
-    if rows or fmt != "table":
-        render_rows(console, list(rows[0]) if rows else ["Target", "Rule"], rows, fmt, title="Failed rules")
+    if fmt != "table":
+        render_rows(console, list(rows[0]) if rows else ["Target", "Rule"], rows, fmt)
+        return ok
+    for target, report in reports:
+        musts = [r for r in report.failures if r.severity == "MUST"]
+        shoulds = [r for r in report.failures if r.severity != "MUST"]
+        verdict = "[green]conforms[/]" if report.passed else f"[red]breaks {len(musts)} MUST rule(s)[/]"
+        console.print(
+            f"[bold]{target}[/]: {verdict} of FOCUS {report.focus_version} "
+            f"({len(report.results)} rules checked on {report.rows:,} rows, "
+            f"{len(shoulds)} SHOULD warning(s))",
+            highlight=False,
+        )
+        for result in musts + shoulds:
+            mark = "[red]✗[/]" if result.severity == "MUST" else "[yellow]![/]"
+            where = _where(result.examples)
+            console.print(
+                f"  {mark} {result.rule_id} ({result.severity}, {result.section}): "
+                f"{result.failed_rows:,} row(s). {result.description}"
+                + (f"\n      e.g. {where}" if where else ""),
+                highlight=False,
+            )
     return ok
