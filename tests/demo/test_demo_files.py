@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
 import hashlib
-import io
 import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from cloudledger.demo import generate_demo
+from cloudledger.demo import DemoOutput, generate_demo
 from cloudledger.focus import load_spec
+from demo.demo_files import MONEY, TIMES, csv_records, header, read_file
 
 NUMBER = re.compile(r"^-?\d+(\.\d{1,10})?$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -30,34 +29,40 @@ def _digests(root: Path) -> dict[str, str]:
     }
 
 
-def test_same_seed_gives_identical_files(demo: Run, tmp_path: Path) -> None:
-    again = generate_demo(tmp_path, rows=ROWS, months=MONTHS, end_month=END)
-    assert _digests(tmp_path) == _digests(demo.out_dir)
-    assert again.rows_written == demo.output.rows_written
+def test_same_seed_gives_identical_files(
+    demo: DemoOutput, demo_dir: Path, demo_args: dict[str, Any], tmp_path: Path
+) -> None:
+    again = generate_demo(tmp_path, **demo_args)
+    assert _digests(tmp_path) == _digests(demo_dir)
+    assert again.rows_written == demo.rows_written
 
 
-def test_another_seed_gives_other_numbers(demo: Run, tmp_path: Path) -> None:
-    generate_demo(tmp_path, seed=8, rows=5_000, months=2, end_month=END)
-    ours = demo.out_dir / "gcp" / "billing_focus_export" / f"focus_{END}.csv"
-    theirs = tmp_path / "gcp" / "billing_focus_export" / f"focus_{END}.csv"
+def test_another_seed_gives_other_numbers(demo_dir: Path, demo_args: dict[str, Any], tmp_path: Path) -> None:
+    end = demo_args["end_month"]
+    generate_demo(tmp_path, seed=8, rows=5_000, months=2, end_month=end)
+    ours = demo_dir / "gcp" / "billing_focus_export" / f"focus_{end}.csv"
+    theirs = tmp_path / "gcp" / "billing_focus_export" / f"focus_{end}.csv"
     assert ours.read_bytes() != theirs.read_bytes()
 
 
-def test_row_count_follows_the_budget_and_progress(demo: Run) -> None:
-    written = demo.output.rows_written
-    assert 0.9 * ROWS <= written <= 1.1 * ROWS
-    assert demo.progress == sorted(demo.progress)
-    assert demo.progress[-1] == written
-    files = sum(len(read_file(p)) for d in demo.output.deliveries for p in d.paths)
+def test_row_count_follows_the_budget_and_progress(
+    demo: DemoOutput, demo_progress: list[int], demo_args: dict[str, Any]
+) -> None:
+    written = demo.rows_written
+    assert 0.9 * demo_args["rows"] <= written <= 1.1 * demo_args["rows"]
+    assert demo_progress == sorted(demo_progress)
+    assert demo_progress[-1] == written
+    files = sum(len(read_file(p)) for d in demo.deliveries for p in d.paths)
     assert files == written
 
 
-def test_layout_of_each_provider(demo: Run) -> None:
-    deliveries = demo.output.deliveries
-    assert len(deliveries) == 3 * MONTHS + 1
+def test_layout_of_each_provider(demo: DemoOutput, demo_dir: Path, demo_args: dict[str, Any]) -> None:
+    deliveries = demo.deliveries
+    months = demo_args["months"]
+    assert len(deliveries) == 3 * months + 1
     for d in deliveries:
         assert len(d.paths) == 1 and d.paths[0].is_file()
-        rel = d.paths[0].relative_to(demo.out_dir).as_posix()
+        rel = d.paths[0].relative_to(demo_dir).as_posix()
         if d.provider == "aws":
             pattern = rf"aws/[\w-]+/data/BILLING_PERIOD={d.billing_period}/[\w-]+-00001\.snappy\.parquet"
         elif d.provider == "azure":
@@ -67,11 +72,11 @@ def test_layout_of_each_provider(demo: Run) -> None:
             pattern = rf"gcp/\w+/focus_{d.billing_period}\.csv"
         assert re.fullmatch(pattern, rel), rel
     periods = sorted({d.billing_period for d in deliveries})
-    assert len(periods) == MONTHS and periods[-1] == END
+    assert len(periods) == months and periods[-1] == demo_args["end_month"]
 
 
-def test_manifests_describe_their_files(demo: Run) -> None:
-    for d in demo.output.deliveries:
+def test_manifests_describe_their_files(demo: DemoOutput, demo_dir: Path) -> None:
+    for d in demo.deliveries:
         if d.provider == "gcp":
             assert d.manifest is None
             continue
@@ -81,39 +86,32 @@ def test_manifests_describe_their_files(demo: Run) -> None:
         if d.provider == "aws":
             assert d.manifest.name.endswith("-Manifest.json")
             assert f"metadata/BILLING_PERIOD={d.billing_period}/" in d.manifest.as_posix()
-            assert doc["dataFiles"][0].endswith(data.relative_to(demo.out_dir / "aws" / doc["exportName"]).as_posix())
+            assert doc["dataFiles"][0].endswith(data.relative_to(demo_dir / "aws" / doc["exportName"]).as_posix())
             assert doc["billingPeriod"]["start"].startswith(d.billing_period)
             assert doc["executionId"] and doc["rowCount"] == len(read_file(data))
         else:
             assert d.manifest.parent == data.parent
             (blob,) = doc["blobs"]
-            assert (demo.out_dir / "azure" / blob["blobName"]).resolve() == data.resolve()
+            assert (demo_dir / "azure" / blob["blobName"]).resolve() == data.resolve()
             assert blob["byteCount"] == data.stat().st_size
             assert blob["dataRowCount"] == doc["dataRowCount"] == len(read_file(data))
             assert doc["exportConfig"]["dataVersion"] == "1.0r2"
             assert doc["runInfo"]["runId"] in data.as_posix()
 
 
-def _header(path: Path) -> list[str]:
-    if path.suffix == ".parquet":
-        return read_file(path).column_names
-    raw = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
-    return raw.split(b"\n", 1)[0].decode().split(",")
-
-
 @pytest.mark.parametrize(("provider", "version"), [("aws", "1.2"), ("gcp", "1.2"), ("azure", "1.0")])
-def test_columns_are_the_focus_version_then_custom(demo: Run, provider: str, version: str) -> None:
+def test_columns_are_the_focus_version_then_custom(demo: DemoOutput, provider: str, version: str) -> None:
     spec = load_spec(version).names
-    for d in (d for d in demo.output.deliveries if d.provider == provider):
-        header = _header(d.paths[0])
-        assert header[: len(spec)] == spec
-        assert all(name.startswith("x_") for name in header[len(spec) :])
-    if provider == "azure":
-        assert "BillingAccountType" not in header and "InvoiceId" not in header
+    for d in (d for d in demo.deliveries if d.provider == provider):
+        names = header(d.paths[0])
+        assert names[: len(spec)] == spec
+        assert all(name.startswith("x_") for name in names[len(spec) :])
+        if provider == "azure":
+            assert "BillingAccountType" not in names and "InvoiceId" not in names
 
 
-def test_parquet_physical_types(demo: Run) -> None:
-    path = next(d.paths[0] for d in demo.output.deliveries if d.provider == "aws")
+def test_parquet_physical_types(demo: DemoOutput) -> None:
+    path = next(d.paths[0] for d in demo.deliveries if d.provider == "aws")
     schema = read_file(path).schema
     assert schema.field("BilledCost").type == pa.decimal128(38, 10)
     assert schema.field("ChargePeriodStart").type == pa.timestamp("us", tz="UTC")
@@ -122,16 +120,9 @@ def test_parquet_physical_types(demo: Run) -> None:
         assert schema.field(name).type == pa.string()
 
 
-def _csv_records(path: Path) -> list[dict[str, str]]:
-    raw = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
-    return list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
-
-
-def test_every_file_sums_exactly(demo: Run) -> None:
+def test_every_file_sums_exactly(demo: DemoOutput) -> None:
     """BilledCost summed with Decimal from the raw values equals what pyarrow reads as decimal(38,10)."""
-    money = [c.name for c in load_spec("1.2").columns if c.data_type == "Decimal"]
-    times = [c.name for c in load_spec("1.2").columns if c.data_type == "Date/Time"]
-    for d in demo.output.deliveries:
+    for d in demo.deliveries:
         path = d.paths[0]
         table = read_file(path)
         arrow_sum = pc.sum(table["BilledCost"]).as_py()
@@ -139,11 +130,11 @@ def test_every_file_sums_exactly(demo: Run) -> None:
         if path.suffix == ".parquet":
             exact = sum((v for v in table["BilledCost"].to_pylist()), Decimal(0))
         else:
-            records = _csv_records(path)
+            records = csv_records(path)
             exact = sum((Decimal(r["BilledCost"]) for r in records), Decimal(0))
             for r in records[:: max(1, len(records) // 200)]:
-                for name in money:
+                for name in MONEY:
                     assert r.get(name, "") == "" or NUMBER.match(r[name]), (name, r[name])
-                for name in times:
+                for name in TIMES:
                     assert r.get(name, "") == "" or DATETIME.match(r[name]), (name, r[name])
         assert exact == arrow_sum, path

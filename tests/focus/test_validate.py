@@ -1,4 +1,9 @@
-"""The FOCUS conformance checker: a valid table passes, and each rule fires alone on its own breakage."""
+"""The FOCUS conformance checker: a valid table passes, and every rule fires on a table broken for it.
+
+Each cross-column rule has a table of its own on which exactly that rule fires. Rules of one family
+(a per-column family such as DataType, or a cross-column one such as NullWhenTax) share a table in
+which each member's column is broken on its own cells, and exactly the family's rules fire.
+"""
 
 from __future__ import annotations
 
@@ -311,8 +316,13 @@ def _generated_cases() -> list[Case]:
     bad_text = {"Decimal": "12,5", "Date/Time": "yesterday", "JSON": "{oops"}
     strings = [c.name for c in cols if c.data_type == "String"]
     not_null = [c.name for c in cols if not c.nullable]
-    allowed_at = {"ChargeCategory": 5, "ServiceCategory": 5, "CommitmentDiscountStatus": 2}
-    allowed_at["CommitmentDiscountCategory"] = 2
+    # rows where an unknown value breaks nothing else: Tax has no prices, row 2 is a used commitment
+    allowed_at = {
+        "ChargeCategory": 5,
+        "ServiceCategory": 5,
+        "CommitmentDiscountStatus": 2,
+        "CommitmentDiscountCategory": 2,
+    }
     allowed = [c.name for c in cols if c.allowed_values]
     dates = [c.name for c in cols if c.data_type == "Date/Time"]
     numbers = [c.name for c in cols if c.data_type == "Decimal"]
@@ -542,3 +552,46 @@ def test_broken_table_fires_exactly_its_rules(case: Case) -> None:
     for result in report.failures:
         expected = case.expect[result.rule_id]
         assert result.examples == [(FILE, row) for row in expected[:5]], result.rule_id
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def test_examples_need_source_columns_and_respect_sample_size() -> None:
+    rows = base_rows()
+    for row in rows[:3]:
+        row["ChargeFrequency"] = "Monthly"
+    table = make_table(rows).drop("x_source_file", "x_source_row")
+    report = validate(table, sample_size=2)
+    assert [(r.rule_id, r.failed_rows, r.examples) for r in report.failures] == [
+        ("ChargeFrequency.AllowedValues", 3, [(None, None), (None, None)])
+    ]
+    result = report.failures[0]
+    assert (result.section, result.severity) == ("columns/chargefrequency.md", "MUST")
+    assert not report.passed
+
+
+def test_absent_optional_columns_skip_their_rules() -> None:
+    commitment = [n for n in SPEC.names if n.startswith("CommitmentDiscount")]
+    rows = [BASE_ROWS[0], BASE_ROWS[4], BASE_ROWS[5]]  # no commitment rows
+    report = validate(make_table(rows, drop=commitment))
+    assert failing(report) == {}
+    assert report.passed
+    assert "CommitmentDiscountStatus.NotNullForCommitmentUsage" in report.skipped
+    assert "PricingCategory.CommittedRequiresCommitmentDiscountId" in report.skipped
+    assert "ConsumedQuantity.NotNullForUsage" not in report.skipped  # it reads the status only if present
+    assert not {r.rule_id for r in report.results} & set(report.skipped)
+
+
+def test_older_versions_are_checked_with_their_own_rules() -> None:
+    ids = {v: {r.id for r in rules_for(load_spec(v))} for v in ("1.0", "1.1")}
+    assert "PricingCategory.NotCommittedForCommitmentPurchase" not in ids["1.0"]  # 1.0 said the opposite
+    assert "PricingCategory.NotCommittedForCommitmentPurchase" in ids["1.1"]
+    assert "PricingUnit.NullWhenPricingQuantityNull" not in ids["1.1"]  # tied to PricingQuantity in 1.2
+    assert (
+        "ServiceSubcategory.ParentCategory" in ids["1.1"] and "ServiceSubcategory.Presence" not in ids["1.0"]
+    )
+    new_in_1_2 = set(SPEC.names) - set(load_spec("1.1").names)
+    report = validate(make_table(BASE_ROWS, drop=new_in_1_2), load_spec("1.1"))
+    assert report.focus_version == "1.1"
+    assert failing(report) == {}

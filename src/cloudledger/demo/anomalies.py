@@ -170,9 +170,7 @@ def _first_day(spec: AnomalySpec, month: Month, day: int) -> int:
     return day
 
 
-def inject(
-    rows: UsageRows, accounts: np.ndarray, item: Scheduled, month: Month
-) -> tuple[np.ndarray, int] | None:
+def inject(rows: UsageRows, accounts: np.ndarray, item: Scheduled, month: Month) -> tuple[np.ndarray, int] | None:
     """Apply one anomaly to the month's rows; return (extra cost per day, chosen sub account) or None."""
     spec = item.spec
     t_idx = [TEMPLATES.index(TEMPLATE_BY_KEY[k]) for k in spec.templates]
@@ -185,15 +183,20 @@ def inject(
     pick = max(range(len(uniq)), key=lambda i: (preferred[i], counts[i], -uniq[i]))
     account = int(uniq[pick])
     affected = candidates & (accounts[rows.stream] == account)
-    window = (rows.day >= item.first_day) & (rows.day < item.first_day + spec.days)
     service = TEMPLATES[t_idx[0]].service
-    same = _service_rows(rows, accounts, service, account) & window
-    aff_day = _per_day(rows, affected & window, rows.contracted_cost, month.days)
-    all_day = _per_day(rows, same, rows.contracted_cost, month.days)
-    ratio = max((all_day[d] / aff_day[d] for d in range(month.days) if aff_day[d] > 0), default=1.0)
-    factor = max(spec.factor, 1.0 + 1.5 * ratio)
+    aff_day = _per_day(rows, affected, rows.contracted_cost, month.days)
+    all_day = _per_day(rows, _service_rows(rows, accounts, service, account), rows.contracted_cost, month.days)
+    typical = float(np.median(all_day[all_day > 0])) if (all_day > 0).any() else 0.0
+    days = range(item.first_day, item.first_day + spec.days)
+    # Each day: at least `factor` x the affected rows, and the day's total at least `factor` x a typical day.
+    factors = np.array(
+        [
+            max(spec.factor, 1.0 + (spec.factor * typical - all_day[d]) / aff_day[d]) if aff_day[d] > 0 else 1.0
+            for d in days
+        ]
+    )
     before = rows.contracted_cost.copy()
-    spike = Spike(np.unique(rows.stream[affected]), item.first_day, spec.days, factor)
+    spike = Spike(np.unique(rows.stream[affected]), item.first_day, factors)
     changed = apply_spike(rows, spike)
     extra = _per_day(rows, changed, rows.contracted_cost - before, month.days)
     return extra, account

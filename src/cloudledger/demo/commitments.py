@@ -17,7 +17,7 @@ from cloudledger.demo.company import PROVIDER_BY_KEY, REGIONS, SUB_ACCOUNT_BY_KE
 from cloudledger.demo.months import DAY, Month
 from cloudledger.demo.records import Row, new_row, service_fields
 from cloudledger.demo.services import TEMPLATE_BY_KEY, TEMPLATES, sku_id
-from cloudledger.demo.usage import COMMITTED, NEGOTIATED_DISCOUNT_PCT, STANDARD, UsageRows
+from cloudledger.demo.usage import COMMITTED, STANDARD, T_CONTRACTED, T_PRICE, UsageRows
 
 UNIT = 10**10
 
@@ -50,70 +50,32 @@ class Plan:
         return "Hours" if self.category == "Usage" else "USD"
 
 
+# fmt: off
 PLANS: tuple[Plan, ...] = (
     Plan(
-        "aws-ri-g5",
-        "aws",
-        "Reserved Instance",
-        "Usage",
-        True,
-        ("aws-ec2-g5",),
-        0,
-        0.8,
-        40,
-        "Amazon Elastic Compute Cloud",
-        "northwind-management",
-        "us-east-1",
-        "RI g5.2xlarge 1yr All Upfront",
-        "USE1-HeavyUsage:g5.2xlarge",
+        key="aws-ri-g5", provider="aws", type="Reserved Instance", category="Usage", upfront=True,
+        eligible=("aws-ec2-g5",), start=0, coverage=0.8, discount_pct=40,
+        service="Amazon Elastic Compute Cloud", owner="northwind-management", region="us-east-1",
+        sku="RI g5.2xlarge 1yr All Upfront", usage_type="USE1-HeavyUsage:g5.2xlarge",
     ),
     Plan(
-        "aws-sp-compute",
-        "aws",
-        "Savings Plan",
-        "Spend",
-        False,
-        ("aws-ec2-m6i", "aws-ec2-c6i"),
-        3,
-        0.7,
-        28,
-        "Savings Plans for AWS Compute usage",
-        "northwind-management",
-        None,
-        "Compute Savings Plan 1yr No Upfront",
-        "ComputeSP:1yrNoUpfront",
+        key="aws-sp-compute", provider="aws", type="Savings Plan", category="Spend", upfront=False,
+        eligible=("aws-ec2-m6i", "aws-ec2-c6i"), start=3, coverage=0.7, discount_pct=28,
+        service="Savings Plans for AWS Compute usage", owner="northwind-management", region=None,
+        sku="Compute Savings Plan 1yr No Upfront", usage_type="ComputeSP:1yrNoUpfront",
     ),
     Plan(
-        "azure-res-d8s",
-        "azure",
-        "Reservation",
-        "Usage",
-        False,
-        ("az-vm-d8s",),
-        4,
-        0.8,
-        37,
-        "Virtual Machines",
-        "sub-ops-shared",
-        "westeurope",
-        "Reserved VM Instance D8s v5 1 Year",
+        key="azure-res-d8s", provider="azure", type="Reservation", category="Usage", upfront=False,
+        eligible=("az-vm-d8s",), start=4, coverage=0.8, discount_pct=37, service="Virtual Machines",
+        owner="sub-ops-shared", region="westeurope", sku="Reserved VM Instance D8s v5 1 Year",
     ),
     Plan(
-        "gcp-cud-n2",
-        "gcp",
-        "Committed Use Discount",
-        "Spend",
-        False,
-        ("gcp-gce-n2",),
-        6,
-        0.75,
-        28,
-        "Compute Engine",
-        "nw-eng-gke-prod",
-        "us-central1",
-        "Commitment v1: N2 Cpu in Americas for 1 Year",
+        key="gcp-cud-n2", provider="gcp", type="Committed Use Discount", category="Spend", upfront=False,
+        eligible=("gcp-gce-n2",), start=6, coverage=0.75, discount_pct=28, service="Compute Engine",
+        owner="nw-eng-gke-prod", region="us-central1", sku="Commitment v1: N2 Cpu in Americas for 1 Year",
     ),
 )
+# fmt: on
 
 
 @dataclass
@@ -144,9 +106,6 @@ class Book:
         self.months = months
         self.held: list[Commitment] = []
 
-    def active(self, provider: str, mi: int) -> list[Commitment]:
-        return [c for c in self.held if c.plan.provider == provider and c.start <= mi < c.end]
-
     def renew(self, provider: str, month: Month, rows: UsageRows) -> None:
         """Buy the provider's commitments that start (or renew) this month, sized on this month's usage."""
         for plan in (p for p in PLANS if p.provider == provider):
@@ -174,9 +133,7 @@ class Book:
             name = f"{count}x {plan.sku}"
         else:
             od_per_day = rows.contracted_cost[mask].sum() / month.days
-            hourly_cents = max(
-                1, int(plan.coverage * od_per_day * (100 - plan.discount_pct) / 100 / 24 / 10**8)
-            )
+            hourly_cents = max(1, int(plan.coverage * od_per_day * (100 - plan.discount_pct) / 100 / 24 / 10**8))
             count = hourly_cents * 10**8
             daily = count * 24
             capacity = daily * 100 // (100 - plan.discount_pct)
@@ -261,15 +218,14 @@ class Book:
             left = int(unused[day])
             if plan.category == "Usage":
                 units = left * 10**t.decimals
-                list_price = int(t.price.replace(".", "")) * 10 ** (10 - t.decimals)
-                contracted = list_price * (100 - NEGOTIATED_DISCOUNT_PCT[plan.provider]) // 100
+                list_int, contracted_int = int(T_PRICE[c.template]), int(T_CONTRACTED[c.template])
                 row.update(
                     PricingQuantity=units,
                     PricingUnit="Hours",
-                    ListUnitPrice=list_price,
-                    ContractedUnitPrice=contracted,
-                    ListCost=units * list_price // UNIT,
-                    ContractedCost=units * contracted // UNIT,
+                    ListUnitPrice=list_int * 10 ** (10 - t.decimals),
+                    ContractedUnitPrice=contracted_int * 10 ** (10 - t.decimals),
+                    ListCost=left * list_int,
+                    ContractedCost=left * contracted_int,
                     EffectiveCost=left * c.rate,
                     CommitmentDiscountQuantity=units,
                     SkuId=t.sku_id,
@@ -325,9 +281,7 @@ class Book:
             RegionName=_region_name(plan.provider, region),
         )
         if plan.provider == "aws":
-            row.update(
-                x_UsageType=plan.usage_type, x_Operation="RunInstances" if plan.category == "Usage" else None
-            )
+            row.update(x_UsageType=plan.usage_type, x_Operation="RunInstances" if plan.category == "Usage" else None)
         elif plan.provider == "gcp":
             row.update(x_SkuDescription=plan.sku, x_Location=region or "global")
         else:
@@ -348,17 +302,36 @@ def _eligible(rows: UsageRows, plan: Plan) -> np.ndarray:
 
 
 def _cover(rows: UsageRows, c: Commitment, k: int, month: Month) -> np.ndarray:
-    """Mark covered rows of commitment `c`; return its unused capacity per day (capacity units)."""
+    """Cover eligible rows in order up to the daily capacity, splitting the row that crosses it in two.
+
+    Return the unused capacity of each day (hours in quantity units, or EffectiveCost for spend commitments).
+    """
     plan = c.plan
-    mask = _eligible(rows, plan)
-    idx = np.flatnonzero(mask)
-    measure = rows.qty[idx] if plan.category == "Usage" else rows.contracted_cost[idx]
+    usage = plan.category == "Usage"
+    idx = np.flatnonzero(_eligible(rows, plan))
+    measure = rows.qty[idx] if usage else rows.contracted_cost[idx]
     day = rows.day[idx].astype(np.int64)
     cum = np.cumsum(measure)
     first = np.searchsorted(day, day, side="left")
-    before = np.where(first > 0, cum[np.maximum(first - 1, 0)], 0)
-    covered = idx[(cum - before) <= c.capacity]
-    if plan.category == "Usage":
+    before = cum - measure - np.where(first > 0, cum[np.maximum(first - 1, 0)], 0)
+    whole = idx[before + measure <= c.capacity]
+    crossing = (before < c.capacity) & (before + measure > c.capacity)
+    edge, room = idx[crossing], c.capacity - before[crossing]
+    if usage:
+        part = room
+    else:
+        part = (rows.qty[edge] * (room / rows.contracted_cost[edge])).astype(np.int64)
+        part -= rows.contracted_price[edge] * part > room
+    edge, part = edge[part > 0], part[part > 0]
+    if len(edge):
+        rest = rows.take(edge)
+        rest.qty = rest.qty - part
+        rest.reprice(np.ones(len(rest), dtype=bool))
+        rows.qty[edge] = part
+        rows.reprice(edge)
+        rows.extend(rest)
+    covered = np.concatenate([whole, edge])
+    if usage:
         eff = rows.qty[covered] * c.rate
         commit_qty = rows.qty[covered] * (10 ** rows.decimals[covered].astype(np.int64))
         unused = c.capacity - _exact_bincount(rows.day[covered], rows.qty[covered], month.days)
@@ -400,7 +373,8 @@ def _commitment_id(plan: Plan, uid: str, month: Month) -> str:
         return f"arn:aws:savingsplans::{payer}:savingsplan/{uid}"
     if plan.provider == "gcp":
         project = SUB_ACCOUNT_BY_KEY[plan.owner].id
-        return f"//compute.googleapis.com/projects/{project}/regions/{plan.region}/commitments/cud-n2-{month.label}"
+        base = f"//compute.googleapis.com/projects/{project}/regions/{plan.region}"
+        return f"{base}/commitments/cud-n2-{month.label}"
     return f"/providers/microsoft.capacity/reservationorders/{uid}/reservations/{_uuid(uid)}"
 
 

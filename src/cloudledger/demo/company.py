@@ -50,9 +50,7 @@ DEPARTMENTS: tuple[Department, ...] = (
     Department("Marketing", "marketing", "CC-1400", ("growth", "web-analytics"), ("website", "campaigns")),
     Department("Sales", "sales", "CC-1500", ("crm-integrations", "sales-ops"), ("crm-sync", "quote-portal")),
     Department("Finance", "finance", "CC-1600", ("fp-and-a", "erp"), ("erp", "finance-dwh")),
-    Department(
-        "Operations", "operations", "CC-1700", ("sre", "observability"), ("monitoring", "shared-infra")
-    ),
+    Department("Operations", "operations", "CC-1700", ("sre", "observability"), ("monitoring", "shared-infra")),
     Department("Security", "security", "CC-1800", ("secops", "iam"), ("siem", "key-management")),
 )
 DEPARTMENT_BY_NAME = {d.name: d for d in DEPARTMENTS}

@@ -1,4 +1,4 @@
-"""Turning neutral columns (int64 counts of 1e-10, epoch seconds) into Parquet types or CSV text, vectorised."""
+"""Neutral columns (int64 counts of 1e-10, epoch seconds) as Parquet types or as CSV text, vectorised."""
 
 from __future__ import annotations
 
@@ -69,12 +69,14 @@ def csv_field(arr: pa.Array) -> pa.Array:
     return pc.if_else(pc.match_substring_regex(arr, _NEEDS_QUOTES), quoted, arr)
 
 
-def csv_bytes(fields: list[pa.Array]) -> bytes:
-    """CSV lines (nulls as empty fields, LF line ends) of equally long text columns."""
+def csv_bytes(fields: list[pa.Array]) -> memoryview:
+    """CSV lines (nulls as empty fields, LF line ends) of equally long text columns, without a copy."""
     opts = pc.JoinOptions(null_handling="replace", null_replacement="")
     lines = pc.binary_join_element_wise(*fields, ",", options=opts)
     lines = pc.binary_join_element_wise(lines, "", "\n", options=opts)
     lines = pa.concat_arrays([lines]) if lines.offset else lines
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1)
     data = lines.buffers()[2]
-    return b"" if data is None else data.to_pybytes()[offsets[0] : offsets[-1]]
+    if data is None:
+        return memoryview(b"")
+    return memoryview(data)[int(offsets[0]) : int(offsets[-1])]

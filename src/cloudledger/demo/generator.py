@@ -23,7 +23,7 @@ from cloudledger.demo.services import TEMPLATE_BY_KEY, TEMPLATES
 from cloudledger.demo.usage import UsageRows, generate_usage
 from cloudledger.demo.writers import Written, write_aws, write_azure, write_gcp
 
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 100_000
 MONTHLY_GROWTH = 1.035
 DELIVERY_DELAY_DAYS = {"gcp": 2, "aws": 3, "azure": 5}
 RESTATEMENT_DELAY_DAYS = 40
@@ -51,18 +51,92 @@ class DemoOutput:
     rows_written: int
 
 
-@dataclass
-class _Run:
-    out_dir: Path
-    seed: int
-    months: list[Month]
-    progress: Callable[[int], None] | None
-    written: int = 0
+class _Generator:
+    """One generate_demo call: the company's state carried from month to month."""
+
+    def __init__(
+        self, out_dir: Path, seed: int, rows: int, window: list[Month], progress: Callable[[int], None] | None
+    ) -> None:
+        self.out_dir, self.seed, self.window, self.progress = out_dir, seed, window, progress
+        self.streams = Streams(seed)
+        self.book = Book(seed, window)
+        self.planned = schedule(window)
+        weights = MONTHLY_GROWTH ** np.arange(len(window))
+        cumulative = np.rint(np.concatenate([[0.0], np.cumsum(weights)]) / weights.sum() * rows)
+        self.targets = np.diff(cumulative).astype(int)
+        self.restate = max(0, len(window) - 3)
+        self.refund_month = max(1, (2 * len(window)) // 5) if len(window) > 1 else -1
+        self.written = 0
+        self.dated: list[tuple[date, int, Delivery]] = []
+        self.anomaly_days: list[AnomalyDay] = []
+        self.s3_last: dict[int, int] = {}
 
     def tick(self, n: int) -> None:
         self.written += n
         if self.progress is not None:
             self.progress(self.written)
+
+    def run(self) -> DemoOutput:
+        target, fixed, azure_share = 0, int(0.05 * self.targets[0]) + 60, 0.3
+        for month in self.window:
+            target += int(self.targets[month.index])
+            budget = target - self.written - fixed
+            if month.index == self.restate:
+                budget = int(budget / (1 + azure_share))
+            alive, untagged = self.streams.plan(month.index, month.days, max(1, budget))
+            before = self.written
+            counts = {p.key: self._provider_month(p.key, month, alive, untagged) for p in PROVIDERS}
+            fixed = sum(extra for _, extra in counts.values())
+            azure_share = counts["azure"][0] / max(1, self.written - before)
+        path = self.out_dir / "anomalies.csv"
+        write_csv(path, self.anomaly_days, money_text)
+        self.dated.sort(key=lambda d: (d[0], d[1]))
+        departments = [d.name for d in DEPARTMENTS]
+        return DemoOutput([d[2] for d in self.dated], path, departments, self.written)
+
+    def _provider_month(self, provider: str, month: Month, alive: np.ndarray, untagged: np.ndarray) -> tuple[int, int]:
+        """Generate and write one provider's month; return (rows of its first delivery, non-usage rows)."""
+        usage = generate_usage(self.streams, alive, untagged, provider, month, self.seed)
+        accounts = self.streams.numeric("account")
+        spikes = [
+            (item, inject(usage, accounts, item, month))
+            for item in self.planned
+            if item.month == month.index and item.spec.provider == provider
+        ]
+        self.book.renew(provider, month, usage)
+        extra = self.book.allocate(provider, month, usage)
+        for item, hit in spikes:
+            if hit is not None:
+                self.anomaly_days.extend(record(usage, accounts, item, month, hit[0], hit[1]))
+        totals = charges.month_totals(usage, accounts, extra, provider)
+        extra += self._charges(provider, month, totals)
+        extra += charges.tax_rows(provider, month, charges.month_totals(usage, accounts, extra, provider))
+        ctx = Context(provider, month, self.streams, self.book.held)
+        written = self._deliver(ctx, usage, extra, 0)
+        self.dated.append(_dated(provider, month, written, False))
+        if provider == "azure" and month.index == self.restate:
+            again = self._deliver(ctx, _restated(usage), extra + charges.sla_credit_rows(month, totals), 1)
+            self.dated.append(_dated(provider, month, again, True))
+        return written.rows, len(extra)
+
+    def _charges(self, provider: str, month: Month, totals: charges.MonthTotals) -> list[Row]:
+        """Support fee, refund and credits of the month (taxes come after, on all of them)."""
+        out: list[Row] = []
+        if provider == "aws":
+            out += charges.support_rows(month, totals)
+            if month.index == self.refund_month:
+                out += charges.refund_rows(month, self.window[month.index - 1], self.s3_last)
+            self.s3_last = totals.service(TEMPLATE_BY_KEY["aws-s3-standard"].service)
+        return out + charges.credit_rows(provider, month, len(self.window), totals)
+
+    def _deliver(self, ctx: Context, usage: UsageRows, extra: list[Row], attempt: int) -> Written:
+        version = PROVIDER_BY_KEY[ctx.provider].focus_version
+        tables = _tables(ctx, usage, extra, version, ctx.provider == "aws")
+        if ctx.provider == "aws":
+            return write_aws(self.out_dir, ctx.month, tables, self.seed, self.tick)
+        if ctx.provider == "gcp":
+            return write_gcp(self.out_dir, ctx.month, tables, self.tick)
+        return write_azure(self.out_dir, ctx.month, tables, self.seed, attempt, self.tick)
 
 
 def generate(
@@ -72,56 +146,7 @@ def generate(
     window = months_ending(end_month, months)
     if rows < 1:
         raise ValueError("rows must be positive")
-    run = _Run(Path(out_dir), seed, window, progress)
-    streams = Streams(seed)
-    book = Book(seed, window)
-    planned = schedule(window)
-    weights = MONTHLY_GROWTH ** np.arange(months)
-    targets = np.diff(np.rint(np.concatenate([[0.0], np.cumsum(weights)]) / weights.sum() * rows)).astype(int)
-    restate = max(0, months - 3)
-    refund_month = max(1, (2 * months) // 5) if months > 1 else -1
-    dated: list[tuple[date, int, Delivery]] = []
-    anomaly_days: list[AnomalyDay] = []
-    s3_last: dict[int, int] = {}
-    ledger_rows, target_so_far, fixed = 0, 0, int(0.05 * targets[0]) + 60
-    for month in window:
-        target_so_far += int(targets[month.index])
-        alive, untagged = streams.plan(month.index, month.days, max(1, target_so_far - ledger_rows - fixed))
-        fixed = 0
-        for provider in (p.key for p in PROVIDERS):
-            usage = generate_usage(streams, alive, untagged, provider, month, seed)
-            accounts = streams.numeric("account")
-            spikes = [
-                (item, inject(usage, accounts, item, month))
-                for item in planned
-                if item.month == month.index and item.spec.provider == provider
-            ]
-            book.renew(provider, month, usage)
-            extra = book.allocate(provider, month, usage)
-            for item, hit in spikes:
-                if hit is not None:
-                    anomaly_days.extend(record(usage, accounts, item, month, hit[0], hit[1]))
-            totals = charges.month_totals(usage, accounts, extra, provider)
-            if provider == "aws":
-                extra += charges.support_rows(month, totals)
-                if month.index == refund_month:
-                    extra += charges.refund_rows(month, window[month.index - 1], s3_last)
-                s3_last = totals.service(TEMPLATE_BY_KEY["aws-s3-standard"].service)
-            extra += charges.credit_rows(provider, month, months, totals)
-            extra += charges.tax_rows(provider, month, charges.month_totals(usage, accounts, extra, provider))
-            ctx = Context(provider, month, streams, book.held)
-            written = _deliver(run, ctx, usage, extra, 0)
-            ledger_rows += written.rows
-            fixed += len(extra)
-            dated.append(_dated(provider, month, written, False))
-            if provider == "azure" and month.index == restate:
-                fixed_rows = _restated(usage)
-                fixed_extra = extra + charges.sla_credit_rows(month, totals)
-                dated.append(_dated(provider, month, _deliver(run, ctx, fixed_rows, fixed_extra, 1), True))
-    anomalies_path = run.out_dir / "anomalies.csv"
-    write_csv(anomalies_path, anomaly_days, money_text)
-    dated.sort(key=lambda d: (d[0], d[1]))
-    return DemoOutput([d[2] for d in dated], anomalies_path, [d.name for d in DEPARTMENTS], run.written)
+    return _Generator(Path(out_dir), seed, rows, window, progress).run()
 
 
 def _restated(usage: UsageRows) -> UsageRows:
@@ -140,20 +165,7 @@ def _dated(provider: str, month: Month, written: Written, restatement: bool) -> 
     return month.end + timedelta(days=delay), order, delivery
 
 
-def _deliver(run: _Run, ctx: Context, usage: UsageRows, extra: list[Row], attempt: int) -> Written:
-    version = PROVIDER_BY_KEY[ctx.provider].focus_version
-    binary = ctx.provider == "aws"
-    tables = _tables(ctx, usage, extra, version, binary)
-    if ctx.provider == "aws":
-        return write_aws(run.out_dir, ctx.month, tables, run.seed, run.tick)
-    if ctx.provider == "gcp":
-        return write_gcp(run.out_dir, ctx.month, tables, run.tick)
-    return write_azure(run.out_dir, ctx.month, tables, run.seed, attempt, run.tick)
-
-
-def _tables(
-    ctx: Context, usage: UsageRows, extra: list[Row], version: str, binary: bool
-) -> Iterator[pa.Table]:
+def _tables(ctx: Context, usage: UsageRows, extra: list[Row], version: str, binary: bool) -> Iterator[pa.Table]:
     tags = ctx.streams.tag_arrays()
     for start in range(0, len(usage), CHUNK_ROWS):
         part = usage.slice(start, min(len(usage), start + CHUNK_ROWS))

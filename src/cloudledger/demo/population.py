@@ -71,6 +71,7 @@ class Streams:
     tags: list[dict[str, str] | None] = field(default_factory=list)
     _draws: list[int] = field(default_factory=list)
     _counters: dict[tuple[int, int], int] = field(default_factory=dict)
+    _spellings: dict[tuple[bool, str], int] = field(default_factory=dict)
     _cache: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -120,9 +121,9 @@ class Streams:
         return int(self._weights(streams, days).sum()) if len(streams) else 0
 
     def _untagged(self, alive: np.ndarray, days: int) -> np.ndarray:
-        """About 15 % of the month's usage rows come from untagged streams: resource-less ones, then by order."""
+        """About 15 % of the month's usage rows are untagged: resource-less streams, then streams by order."""
         weights = self._weights(alive, days).astype(np.float64)
-        untagged = ~self.numeric("taggable")[alive]
+        untagged: np.ndarray = ~self.numeric("taggable")[alive]
         need = UNTAGGED_SHARE * weights.sum() - weights[untagged].sum()
         order = np.argsort(self.numeric("order")[alive], kind="stable")
         candidates = order[~untagged[order]]
@@ -164,7 +165,7 @@ class Streams:
         self.order.append(float(rng.random()))
         for k, v in self._describe(t_idx, sub, rng).items():
             self.text[k].append(v)
-        self.tags.append(_draw_tags(tmpl, sub, rng) if tmpl.rid else None)
+        self.tags.append(self._tags(tmpl, sub, rng) if tmpl.rid else None)
         self._cache.clear()
         return s
 
@@ -217,6 +218,12 @@ class Streams:
             "x_ResourceGroupName": rg if tmpl.provider == "azure" else None,
             "x_SkuRegion": region.name if (region and tmpl.provider == "azure") else None,
         }
+
+    def _tags(self, tmpl: Template, sub: SubAccount, rng: np.random.Generator) -> dict[str, str]:
+        key = (tmpl.provider == "gcp", sub.env)
+        k = self._spellings.get(key, 0)
+        self._spellings[key] = k + 1
+        return _draw_tags(tmpl, sub, k, rng)
 
     # -- columnar views -----------------------------------------------------------------------------
 
@@ -278,9 +285,18 @@ def _draw_growth(tmpl: Template, rng: np.random.Generator) -> float:
     return float(rng.uniform(0.0, high))
 
 
-def _variant(rng: np.random.Generator, choices: tuple[tuple[str, float], ...]) -> str:
-    p = np.array([w for _, w in choices])
-    return choices[int(rng.choice(len(choices), p=p / p.sum()))][0]
+GOLDEN = 0.6180339887498949
+
+
+def _variant(k: int, choices: tuple[tuple[str, float], ...]) -> str:
+    """A spelling chosen by weight along a low-discrepancy sequence (rare ones show up in small datasets)."""
+    u = (k * GOLDEN) % 1.0
+    total = sum(w for _, w in choices)
+    for value, weight in choices:
+        u -= weight / total
+        if u < 0:
+            return value
+    return choices[-1][0]
 
 
 ENV_VALUES = {
@@ -291,7 +307,7 @@ ENV_VALUES = {
 }
 
 
-def _draw_tags(tmpl: Template, sub: SubAccount, rng: np.random.Generator) -> dict[str, str]:
+def _draw_tags(tmpl: Template, sub: SubAccount, k: int, rng: np.random.Generator) -> dict[str, str]:
     """User tags (GCP labels) of a resource, with the inconsistencies real tag data has."""
     dept = DEPARTMENT_BY_NAME[sub.department]
     team = str(rng.choice(dept.teams))
@@ -300,11 +316,11 @@ def _draw_tags(tmpl: Template, sub: SubAccount, rng: np.random.Generator) -> dic
     if gcp:
         env_choices = tuple((v, w) for v, w in env_choices if v == v.lower())
     tags: dict[str, str] = {}
-    team_key = "team" if gcp else _variant(rng, (("team", 0.80), ("Team", 0.12), ("TEAM", 0.08)))
+    team_key = "team" if gcp else _variant(k + 3, (("team", 0.80), ("Team", 0.12), ("TEAM", 0.08)))
     tags[team_key] = team
     tags["department"] = dept.slug if gcp else dept.name
     if rng.random() < 0.95:
-        tags["env"] = _variant(rng, env_choices)
+        tags["env"] = _variant(k, env_choices)
     if rng.random() < 0.9:
         cc_key = "CostCenter" if (tmpl.provider == "azure" and rng.random() < 0.3) else "cost-center"
         tags[cc_key] = dept.cost_center.lower() if gcp else dept.cost_center

@@ -20,7 +20,7 @@ from cloudledger.demo.formats import (
 from cloudledger.demo.months import DAY, Month
 from cloudledger.demo.population import Streams
 from cloudledger.demo.records import ARROW_KIND, NEUTRAL_COLUMNS, account_table, month_fields, template_table
-from cloudledger.demo.usage import PRICING_CATEGORIES, UsageRows
+from cloudledger.demo.usage import PRICING_CATEGORIES, STANDARD, UsageRows
 
 POW10 = 10 ** np.arange(11, dtype=np.int64)
 
@@ -113,7 +113,7 @@ def _commitment_columns(rows: UsageRows, commitments: list[Commitment]) -> dict[
 def _discounts(rows: UsageRows) -> pa.Array:
     """AWS x_Discounts: the negotiated (EDP) discount of the row as a JSON object, when there is one."""
     saved = rows.contracted_cost - rows.list_cost
-    has = (saved < 0) & (rows.pricing == 0)
+    has = (saved < 0) & (rows.pricing == STANDARD)
     amount = money_strings(_int(saved))
     text = pc.binary_join_element_wise('{"edp_discount":', amount, "}", "")
     return pc.if_else(pa.array(has), text, pa.scalar(None, pa.string()))

@@ -26,6 +26,7 @@ T_MODEL = np.array([("hours", "metered", "storage", "monthly").index(t.model) fo
 T_SPOT = np.array([t.spot for t in TEMPLATES])
 T_BATCH = np.array([t.batch for t in TEMPLATES])
 T_SIGMA = np.array([t.sigma for t in TEMPLATES])
+T_PROVIDER = np.array([t.provider for t in TEMPLATES])
 T_CONTRACTED = np.array(
     [
         p if t.spot else p * (100 - NEGOTIATED_DISCOUNT_PCT[t.provider]) // 100
@@ -39,6 +40,7 @@ UPTIME = np.array([[1.0, 1.0], [0.75, 0.35], [0.5, 0.1], [0.4, 0.05]])
 ACTIVITY = np.array([[1.0, 0.85], [0.8, 0.4], [0.6, 0.2], [0.5, 0.15]])
 """Relative metered activity by environment x (weekday, weekend)."""
 POW10 = 10 ** np.arange(11, dtype=np.int64)
+MAX_INT64 = 2**63 - 1
 
 
 @dataclass
@@ -72,11 +74,18 @@ class UsageRows:
     def slice(self, start: int, stop: int) -> UsageRows:
         return UsageRows(**{f.name: getattr(self, f.name)[start:stop] for f in fields(self)})
 
+    def extend(self, more: UsageRows) -> None:
+        """Append rows (in place)."""
+        for f in fields(self):
+            setattr(self, f.name, np.concatenate([getattr(self, f.name), getattr(more, f.name)]))
+
     def copy(self) -> UsageRows:
         return replace(self, **{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
     def reprice(self, mask: np.ndarray) -> None:
         """Recompute the costs of `mask` rows from their quantity (they must be uncommitted)."""
+        if np.any(self.qty[mask] > MAX_INT64 // np.maximum(self.list_price[mask], 1)):
+            raise OverflowError("a quantity is too large for exact int64 costs; lower the template's base")
         self.list_cost[mask] = self.list_price[mask] * self.qty[mask]
         self.contracted_cost[mask] = self.contracted_price[mask] * self.qty[mask]
         self.billed[mask] = self.contracted_cost[mask]
@@ -89,8 +98,8 @@ class Spike:
 
     streams: np.ndarray
     first_day: int
-    days: int
-    factor: float
+    factors: np.ndarray
+    """Quantity multiplier of each day from first_day on."""
 
 
 def generate_usage(
@@ -99,15 +108,13 @@ def generate_usage(
     """The month's usage rows of the alive streams of `provider`, day-major."""
     rng = np.random.default_rng([seed, 201, month.index, ("aws", "gcp", "azure").index(provider)])
     templates = streams.numeric("template")
-    keep = np.array([TEMPLATES[t].provider == provider for t in templates[alive]], dtype=bool)
+    keep = T_PROVIDER[templates[alive]] == provider
     alive, untagged = alive[keep], untagged[keep]
     monthly_mask = T_MODEL[templates[alive]] == 3
     daily, monthly = alive[~monthly_mask], alive[monthly_mask]
     d = month.days
     stream = np.concatenate([monthly, np.tile(daily, d)]).astype(np.int32)
-    day = np.concatenate(
-        [np.zeros(len(monthly), np.int16), np.repeat(np.arange(d, dtype=np.int16), len(daily))]
-    )
+    day = np.concatenate([np.zeros(len(monthly), np.int16), np.repeat(np.arange(d, dtype=np.int16), len(daily))])
     tagged = np.concatenate([~untagged[monthly_mask], np.tile(~untagged[~monthly_mask], d)])
     qty_float = _quantities(streams, stream, day, month, rng)
     t = templates[stream]
@@ -166,9 +173,7 @@ def _quantities(
     return np.select([model == 0, model == 1, model == 2], [hours, metered, storage], monthly)
 
 
-def _spot_prices(
-    t: np.ndarray, day: np.ndarray, month: Month, rng: np.random.Generator, seed: int
-) -> np.ndarray:
+def _spot_prices(t: np.ndarray, day: np.ndarray, month: Month, rng: np.random.Generator, seed: int) -> np.ndarray:
     """Dynamic prices: a daily random walk between 22 % and 48 % of the list price, per template."""
     walk_rng = np.random.default_rng([seed, 202, month.index])
     walks = np.clip(33 + np.cumsum(walk_rng.normal(0, 1.5, (len(TEMPLATES), month.days)), axis=1), 22, 48)
@@ -180,7 +185,8 @@ def _spot_prices(
 def apply_spike(rows: UsageRows, spike: Spike) -> np.ndarray:
     """Multiply the quantity of the spike's rows; return the mask of changed rows."""
     mask = np.isin(rows.stream, spike.streams) & (rows.day >= spike.first_day)
-    mask &= (rows.day < spike.first_day + spike.days) & ~rows.monthly
-    rows.qty[mask] = np.maximum(1, np.rint(rows.qty[mask] * spike.factor)).astype(np.int64)
+    mask &= (rows.day < spike.first_day + len(spike.factors)) & ~rows.monthly
+    factor = spike.factors[rows.day[mask] - spike.first_day]
+    rows.qty[mask] = np.maximum(1, np.rint(rows.qty[mask] * factor)).astype(np.int64)
     rows.reprice(mask)
     return mask

@@ -1,4 +1,4 @@
-"""Files as each provider delivers its FOCUS export: AWS Parquet + manifest, Azure CSV.gz + manifest, GCP CSV."""
+"""Files as each provider delivers FOCUS: AWS Parquet + manifest, Azure CSV.gz + manifest, GCP CSV."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ AWS_BUCKET = "nw-billing-exports"
 AZURE_CONTAINER = "cost-exports"
 AZURE_DIRECTORY = "focus"
 AZURE_EXPORT = "northwind-focuscost"
-AZURE_STORAGE = "/subscriptions/{sub}/resourceGroups/rg-finops/providers/Microsoft.Storage/storageAccounts/nwfinopsexports"
+AZURE_STORAGE = "/subscriptions/{sub}/resourceGroups/rg-finops/providers/Microsoft.Storage/storageAccounts/{account}"
 GCP_DATASET = "billing_focus_export"
 
 Progress = Callable[[int], None]
@@ -47,9 +47,7 @@ def _iso_ms(month_epoch_date: str) -> str:
     return f"{month_epoch_date}T00:00:00.000Z"
 
 
-def write_aws(
-    out_dir: Path, month: Month, tables: Iterable[pa.Table], seed: int, progress: Progress
-) -> Written:
+def write_aws(out_dir: Path, month: Month, tables: Iterable[pa.Table], seed: int, progress: Progress) -> Written:
     """Data Exports "FOCUS 1.2 with AWS columns": one snappy Parquet file and its manifest per period."""
     period = f"BILLING_PERIOD={month.label}"
     name = f"{AWS_EXPORT}-00001.snappy.parquet"
@@ -71,9 +69,10 @@ def write_aws(
             writer.close()
     assert schema is not None, "an AWS month always has rows"
     payer = PROVIDER_BY_KEY["aws"].billing_account_id
+    export_id = run_guid(0, AWS_EXPORT)
     manifest = {
         "executionId": run_guid(seed, "aws", month.label),
-        "exportArn": f"arn:aws:bcm-data-exports:us-east-1:{payer}:export/{AWS_EXPORT}-{run_guid(0, AWS_EXPORT)}",
+        "exportArn": f"arn:aws:bcm-data-exports:us-east-1:{payer}:export/{AWS_EXPORT}-{export_id}",
         "exportName": AWS_EXPORT,
         "queryTable": "FOCUS_1_2_AWS",
         "bucket": AWS_BUCKET,
@@ -144,7 +143,7 @@ def write_azure(
             "dataOverwriteBehavior": "CreateNewReport",
             "fileFormat": "Csv",
             "compressionMode": "gzip",
-            "containerUri": AZURE_STORAGE.format(sub=run_guid(0, "finops-storage")),
+            "containerUri": AZURE_STORAGE.format(sub=run_guid(0, "finops-storage"), account="nwfinopsexports"),
             "rootFolderPath": AZURE_DIRECTORY,
         },
         "runInfo": {
@@ -167,7 +166,7 @@ def write_azure(
     return Written([data], path, rows)
 
 
-def _write_csv(write: Callable[[bytes], object], tables: Iterable[pa.Table], progress: Progress) -> int:
+def _write_csv(write: Callable[[bytes | memoryview], object], tables: Iterable[pa.Table], progress: Progress) -> int:
     rows = 0
     header = False
     for table in tables:

@@ -1,10 +1,9 @@
 """FOCUS conformance rules: each cites the spec section it enforces and yields an Ibis predicate.
 
 A rule's check receives the table seen through `Columns` (parsed and raw values of each FOCUS column)
-and returns a boolean expression true on offending rows, a message when the table as a whole offends
-(missing column, wrong physical type), or None when the rule cannot apply. Rules for one FOCUS
-version are built from its column metadata plus the cross-column requirements below, whose column
-names are those of FOCUS 1.2; a rule naming a column its version lacks is left out.
+and returns a `Finding`. Rules for one FOCUS version are built from its column metadata (presence,
+type, nullability, allowed values, text formats) plus the cross-column requirements below, written
+with FOCUS 1.2 names; a rule naming a column the version lacks, or newer than it, is left out.
 """
 
 from __future__ import annotations
@@ -32,6 +31,8 @@ MAP_PREFIX = "_map_"
 CUSTOM_PREFIX = "x_"
 NUMERIC_RE = r"^-?(\d+(\.\d+)?|\.\d+)([eE]-?\d+)?$"
 DATETIME_RE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$"
+_PAIR = " / "
+"""Joins a ServiceCategory and a ServiceSubcategory into one comparable value."""
 COST_TOLERANCE = 1e-6
 """Allowed |unit price x quantity - cost|, absolute plus relative to the cost (rounding in exports)."""
 
@@ -87,8 +88,8 @@ class Columns:
         elif not _type_ok(col.data_type, dtype):
             self.type_errors[col.name] = f"{col.name} is {dtype}, not {col.data_type}"
             out[RAW_PREFIX + col.name] = raw
-            out[col.name] = ibis.null(target)
-        elif col.data_type == "Date/Time":
+            out[col.name] = raw.cast(target) if target.is_string() else ibis.null(target)
+        elif col.data_type == "Date/Time" and dtype != target:
             out[col.name] = raw.cast(target)
         if col.data_type == "JSON" and not dtype.is_map():
             value = out.get(col.name, raw)
@@ -165,7 +166,12 @@ def _ok() -> bool:
 
 def _is_not(value: ir.Value, literal: str) -> ir.BooleanValue:
     """True when `value` is null or differs from `literal` ("ChargeClass is not Correction")."""
-    return value.isnull() | (value != literal)
+    return value.isnull() | (value != ibis.literal(literal))
+
+
+def _one_of(value: ir.Value, values: Sequence[str]) -> ir.BooleanValue:
+    """`value` is in `values`; one array literal, cheaper to compile than an IN list of many literals."""
+    return ibis.literal(list(values), type="array<string>").contains(value)
 
 
 def _category(c: Columns, *values: str) -> ir.BooleanValue:
@@ -179,10 +185,6 @@ def _not_correction(c: Columns) -> ir.BooleanValue:
 def _varies(value: ir.Value, *keys: ir.Value) -> ir.BooleanValue:
     """True on rows whose group (by `keys`) holds more than one distinct non-null `value`."""
     return value.min().over(group_by=list(keys)) != value.max().over(group_by=list(keys))
-
-
-def _parent_of(value: ir.Value, parents: dict[str, str]) -> ir.Value:
-    return value.substitute(parents, else_=ibis.null("string"))
 
 
 def _provider(c: Columns) -> ir.Value:
@@ -240,7 +242,7 @@ def _allowed_values(col: FocusColumn) -> Rule:
         col,
         "AllowedValues",
         f"{col.name} must be one of its allowed values",
-        lambda c: c.given(col.name) & c.v(col.name).notin(allowed),
+        lambda c: c.given(col.name) & ~_one_of(c.v(col.name), allowed),
     )
 
 
@@ -549,7 +551,7 @@ def _charge_rules() -> Iterable[Rule]:
         "columns/billingcurrency.md",
         "BillingCurrency must be an ISO 4217 code of a national currency",
         ("BillingCurrency",),
-        lambda c: c.given("BillingCurrency") & c.v("BillingCurrency").notin(list(iso4217_codes())),
+        lambda c: c.given("BillingCurrency") & ~_one_of(c.v("BillingCurrency"), iso4217_codes()),
     )
     yield _rule(
         "ChargeDescription.NotNull",
@@ -605,15 +607,19 @@ def _service_rules(spec: FocusSpec) -> Iterable[Rule]:
     )
     parents: dict[str, str] = _column_extra(spec, "ServiceSubcategory", "allowed_value_parents") or {}
     categories = list(spec.by_name["ServiceCategory"].allowed_values or ())
+    pairs = [f"{parent}{_PAIR}{child}" for child, parent in parents.items()]
+
+    def wrong_parent(c: Columns) -> Finding:
+        category, sub = c.v("ServiceCategory"), c.v("ServiceSubcategory")
+        known = _one_of(category, categories) & _one_of(sub, list(parents))
+        return known & ~_one_of(category.concat(_PAIR, sub), pairs)
+
     yield _rule(
         "ServiceSubcategory.ParentCategory",
         "columns/servicesubcategory.md",
         "ServiceSubcategory must belong to the row's ServiceCategory",
         ("ServiceSubcategory", "ServiceCategory"),
-        lambda c: (
-            c.v("ServiceCategory").isin(categories)
-            & (_parent_of(c.v("ServiceSubcategory"), parents) != c.v("ServiceCategory"))
-        ),
+        wrong_parent,
     )
     yield _rule(
         "SkuPriceId.SingleSkuId",

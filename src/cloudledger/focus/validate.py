@@ -1,9 +1,10 @@
 """Check a table against the FOCUS conformance rules on the table's own engine.
 
-All rules are counted in one aggregate query; a second query fetches up to `sample_size` offending
-rows per failed rule, named by `x_source_file` and `x_source_row` (1-based data row) when present.
-A non-mandatory column that is entirely null counts as not provided: rules about it are skipped,
-since readers fill the columns an export lacks with nulls.
+Rules are counted in one aggregate query (plus one for the few that need window functions); one more
+query fetches up to `sample_size` offending rows per failed rule, named by `x_source_file` and
+`x_source_row` (1-based data row) when the table has them. A non-mandatory column that is entirely
+null counts as not provided and rules about it are skipped: readers fill the columns an export lacks
+with nulls.
 """
 
 from __future__ import annotations
@@ -113,21 +114,24 @@ def _failed_rows(finding: Found, counted: int | bool | None, rows: int) -> int:
 
 
 def _totals(cols: Columns, findings: dict[int, Found]) -> dict[str, Any]:
-    """Row count, offending rows per predicate, truth of table conditions and non-null counts: one query.
+    """Row count, offending rows per predicate, truth of table conditions and non-null counts.
 
-    Predicates are summed straight in the aggregate; only those with window functions are computed
-    in a projection first (aggregates cannot hold windows).
+    One aggregate over the table; predicates with window functions (which an aggregate cannot
+    hold) are summed in a second query over a projection of them.
     """
-    preds = {i: f for i, f in findings.items() if _is_rows(f)}
-    windowed = {f"_f{i}": f for i, f in preds.items() if f.op().find(ops.WindowFunction)}
-    checked = cols.table.mutate(**windowed) if windowed else cols.table
-    aggs: dict[str, ir.Scalar] = {"_n": checked.count()}
-    for i, pred in preds.items():
-        aggs[f"_f{i}"] = (checked[f"_f{i}"] if f"_f{i}" in windowed else pred).sum()
+    table = cols.table
+    preds = {f"_f{i}": f for i, f in findings.items() if _is_rows(f)}
+    windowed = {k: f for k, f in preds.items() if f.op().find(ops.WindowFunction)}
+    aggs: dict[str, ir.Scalar] = {"_n": table.count()}
+    aggs.update({k: f.sum() for k, f in preds.items() if k not in windowed})
     aggs.update({f"_f{i}": f for i, f in findings.items() if isinstance(f, ir.Scalar)})
     optional = [n for n in cols.present if cols.spec.by_name[n].feature_level != "Mandatory"]
     aggs.update({f"_c_{name}": cols.raw(name).count() for name in optional})
-    result: dict[str, Any] = checked.aggregate(**aggs).to_pyarrow().to_pylist()[0]
+    result: dict[str, Any] = table.aggregate(**aggs).to_pyarrow().to_pylist()[0]
+    if windowed:
+        flags = table.select(**windowed)
+        sums = flags.aggregate(**{k: flags[k].sum() for k in windowed})
+        result.update(sums.to_pyarrow().to_pylist()[0])
     return result
 
 
