@@ -40,9 +40,7 @@ AsOfOption = Annotated[
         help="Read the ledger as of a version number, a date (YYYY-MM-DD) or a date-time.",
     ),
 ]
-FormatOption = Annotated[
-    str, typer.Option("--format", "-f", metavar="FORMAT", help="Output: table, csv or json.")
-]
+FormatOption = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="Output: table, csv or json.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 
 
@@ -89,16 +87,12 @@ def costs(
     grain: Annotated[
         str | None, typer.Option(metavar="GRAIN", help="Time grain: day, month or billing_period.")
     ] = None,
-    start: Annotated[
-        str | None, typer.Option(metavar="DATE", help="First day included (YYYY-MM-DD).")
-    ] = None,
+    start: Annotated[str | None, typer.Option(metavar="DATE", help="First day included (YYYY-MM-DD).")] = None,
     end: Annotated[str | None, typer.Option(metavar="DATE", help="First day excluded (YYYY-MM-DD).")] = None,
     filter_: Annotated[
         list[str], typer.Option("--filter", metavar="COLUMN=VALUE", help="COLUMN=VALUE (repeatable).")
     ] = [],  # noqa: B006
-    tag: Annotated[
-        list[str], typer.Option("--tag", metavar="KEY=VALUE", help="KEY=VALUE (repeatable).")
-    ] = [],  # noqa: B006
+    tag: Annotated[list[str], typer.Option("--tag", metavar="KEY=VALUE", help="KEY=VALUE (repeatable).")] = [],  # noqa: B006
     limit: Annotated[int | None, typer.Option(metavar="N", help="Show the top N groups.")] = None,
     home: HomeOption = None,
     as_of: AsOfOption = None,
@@ -139,9 +133,7 @@ def columns(home: HomeOption = None, as_of: AsOfOption = None) -> None:
 
 @app.command()
 def validate(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="FOCUS files or folders; none = the ledger.")
-    ] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="FOCUS files or folders; none = the ledger.")] = None,
     home: HomeOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = "table",
@@ -175,12 +167,8 @@ def history(
 @app.command()
 def export(
     out: Annotated[Path, typer.Argument(help="Folder to write into.")],
-    file_format: Annotated[
-        str, typer.Option("--file-format", metavar="FORMAT", help="parquet or csv.")
-    ] = "parquet",
-    fmt: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="Dataset format; only 'focus'.")
-    ] = "focus",
+    file_format: Annotated[str, typer.Option("--file-format", metavar="FORMAT", help="parquet or csv.")] = "parquet",
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="Dataset format; only 'focus'.")] = "focus",
     home: HomeOption = None,
     as_of: AsOfOption = None,
 ) -> None:
@@ -198,9 +186,7 @@ def export(
 @app.command()
 def demo(
     home: HomeOption = None,
-    rows: Annotated[
-        int, typer.Option(metavar="N", help="Approximate number of billing rows to generate.")
-    ] = 200_000,
+    rows: Annotated[int, typer.Option(metavar="N", help="Approximate number of billing rows to generate.")] = 200_000,
     seed: Annotated[int, typer.Option(metavar="N", help="Random seed (same seed, same company).")] = 7,
     quiet: QuietOption = False,
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 
 from cloudledger.analyses.explorer import CostQuery, run_costs
-from cloudledger.demo import generate_demo
+from cloudledger.demo import DemoOutput, generate_demo
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
@@ -17,7 +17,7 @@ from cloudledger.render import render_rows
 from cloudledger.sources.files import BillingFile
 
 
-def run_demo(home: Home, *, rows: int, seed: int, quiet: bool, console: Console) -> None:
+def run_demo(home: Home, *, rows: int, seed: int, quiet: bool, console: Console) -> DemoOutput:
     home.ensure()
     exports = home.root / "demo-exports"
     if exports.exists():
@@ -51,6 +51,7 @@ def run_demo(home: Home, *, rows: int, seed: int, quiet: bool, console: Console)
         )
     show_ledger(home, console)
     console.print(f"Injected anomalies are listed in {output.anomalies_path}", highlight=False)
+    return output
 
 
 def show_ledger(home: Home, console: Console) -> None:
@@ -76,9 +77,7 @@ def show_ledger(home: Home, console: Console) -> None:
             highlight=False,
         )
         by_provider = run_costs(view.con, t, CostQuery(group_by=("ProviderName",), metric="EffectiveCost"))
-        by_service = run_costs(
-            view.con, t, CostQuery(group_by=("ServiceName",), metric="EffectiveCost", limit=10)
-        )
+        by_service = run_costs(view.con, t, CostQuery(group_by=("ServiceName",), metric="EffectiveCost", limit=10))
     finally:
         view.close()
     for result, title in ((by_provider, "Effective cost by provider"), (by_service, "Top 10 services")):

@@ -15,11 +15,12 @@ from cloudledger.ledger.table import parse_as_of
 def run_export(home: Home, out: Path, *, file_format: str, as_of: str | None, console: Console) -> None:
     view = open_ledger(home, parse_as_of(as_of))
     try:
-        result = export_focus(view, out, file_format)
+        results = export_focus(view, out, file_format)
     finally:
         view.close()
-    console.print(
-        f"Wrote {result.rows:,} rows of ledger version {view.snapshot.version} to {result.data_path} "
-        f"with metadata {result.metadata_path}",
-        highlight=False,
-    )
+    for result in results:
+        console.print(
+            f"{result.dataset}: wrote {result.rows:,} rows of ledger version {view.snapshot.version} "
+            f"to {result.data_path} with metadata {result.metadata_path.name}",
+            highlight=False,
+        )

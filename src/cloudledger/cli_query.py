@@ -90,9 +90,7 @@ def run_history(home: Home, *, fmt: OutputFormat, limit: int, console: Console) 
             "Version": r.delta_version,
             "Files": r.files,
             "Rows": r.rows,
-            "Operation": commits.get(r.delta_version, {}).get("operation")
-            if r.delta_version is not None
-            else None,
+            "Operation": commits.get(r.delta_version, {}).get("operation") if r.delta_version is not None else None,
             "Message": r.message,
         }
         for r in records

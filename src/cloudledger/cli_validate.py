@@ -10,8 +10,9 @@ import pyarrow as pa
 from rich.console import Console
 
 from cloudledger.focus import upgrade
+from cloudledger.focus.datasets import validate_datasets
 from cloudledger.focus.spec import load_spec
-from cloudledger.focus.validate import ValidationReport, validate
+from cloudledger.focus.validate import ValidationReport
 from cloudledger.home import Home
 from cloudledger.ledger.read import connect, open_ledger
 from cloudledger.ledger.table import parse_as_of
@@ -28,17 +29,19 @@ def raw_rows(file: BillingFile) -> pa.Table:
     return table.append_column(SOURCE_ROW, pa.array(range(1, table.num_rows + 1), pa.int64()))
 
 
-def validate_file(file: BillingFile) -> ValidationReport:
-    """Check one file against the FOCUS version it declares by its columns."""
+def validate_file(file: BillingFile) -> list[tuple[str | None, ValidationReport]]:
+    """Check one file, dataset by dataset (provider by provider), against the FOCUS version of its columns."""
     table = raw_rows(file)
-    spec = load_spec(
-        upgrade.detect_version([n for n in table.column_names if n not in (SOURCE_FILE, SOURCE_ROW)])
-    )
+    spec = load_spec(upgrade.detect_version([n for n in table.column_names if n not in (SOURCE_FILE, SOURCE_ROW)]))
     con = connect()
     try:
-        return validate(con.create_table("focus_file", table, temp=True), spec)
+        return validate_datasets(con, con.create_table("focus_file", table, temp=True), spec)
     finally:
         con.disconnect()
+
+
+def _label(target: str, dataset: str | None) -> str:
+    return f"{target} [{dataset or 'no ProviderName'}]"
 
 
 def _where(examples: Sequence[tuple[str | None, int | None]]) -> str:
@@ -50,25 +53,24 @@ def _where(examples: Sequence[tuple[str | None, int | None]]) -> str:
     return "; ".join(f"{name} row{'s' if len(r) > 1 else ''} {', '.join(r)}" for name, r in by_file.items())
 
 
-def run_validate(
-    home: Home, paths: Sequence[Path], *, as_of: str | None, fmt: OutputFormat, console: Console
-) -> bool:
+def run_validate(home: Home, paths: Sequence[Path], *, as_of: str | None, fmt: OutputFormat, console: Console) -> bool:
     reports: list[tuple[str, ValidationReport]] = []
     if paths:
         for file in expand_paths(paths):
-            reports.append((str(file.path), validate_file(file)))
+            reports += [(_label(str(file.path), name), report) for name, report in validate_file(file)]
     else:
         view = open_ledger(home, parse_as_of(as_of))
         try:
-            reports.append((f"ledger version {view.snapshot.version}", validate(view.table)))
+            reports += [
+                (_label(f"ledger version {view.snapshot.version}", name), report)
+                for name, report in validate_datasets(view.con, view.table)
+            ]
         finally:
             view.close()
     rows: list[dict[str, Any]] = []
     for target, report in reports:
         for result in report.failures:
-            examples = "; ".join(
-                f"{Path(f).name if f else '?'} row {r}" for f, r in result.examples if r is not None
-            )
+            examples = "; ".join(f"{Path(f).name if f else '?'} row {r}" for f, r in result.examples if r is not None)
             rows.append(
                 {
                     "Target": target,
@@ -99,8 +101,7 @@ def run_validate(
             where = _where(result.examples)
             console.print(
                 f"  {mark} {result.rule_id} ({result.severity}, {result.section}): "
-                f"{result.failed_rows:,} row(s). {result.description}"
-                + (f"\n      e.g. {where}" if where else ""),
+                f"{result.failed_rows:,} row(s). {result.description}" + (f"\n      e.g. {where}" if where else ""),
                 highlight=False,
             )
     return ok

@@ -47,9 +47,7 @@ def render_rows(
 ) -> None:
     """Print rows as a table, CSV or a JSON list of objects."""
     if fmt == "json":
-        console.out(
-            json.dumps([{c: _plain(r.get(c)) for c in columns} for r in rows], indent=2), highlight=False
-        )
+        console.out(json.dumps([{c: _plain(r.get(c)) for c in columns} for r in rows], indent=2), highlight=False)
         return
     if fmt == "csv":
         buffer = io.StringIO()
@@ -61,15 +59,11 @@ def render_rows(
         return
     table = Table(title=title, show_footer=bool(footer))
     for c in columns:
-        table.add_column(
-            c, justify="right" if c in money_columns else "left", footer=(footer or {}).get(c, "")
-        )
+        table.add_column(c, justify="right" if c in money_columns else "left", footer=(footer or {}).get(c, ""))
     for r in rows:
         table.add_row(
             *[
-                money(r.get(c))
-                if c in money_columns
-                else ("—" if r.get(c) is None else str(_plain(r.get(c))))
+                money(r.get(c)) if c in money_columns else ("—" if r.get(c) is None else str(_plain(r.get(c))))
                 for c in columns
             ]
         )

@@ -66,9 +66,7 @@ def _kill_runs(tmp_path: Path, runs: int, seed: int) -> None:
         with ingest_lock(home):
             state = StateDB(home.state_db_url)
             recover(state, Ledger(home.ledger_path))
-            attempts = [
-                r for r in state.ingests() if r.status != "landed" or r.delta_version != before["version"]
-            ]
+            attempts = [r for r in state.ingests() if r.status != "landed" or r.delta_version != before["version"]]
             state.dispose()
         after = ledger_state(home)
         landed = [r for r in attempts if r.status == "landed"]

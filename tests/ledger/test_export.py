@@ -9,9 +9,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from cloudledger.cli_validate import validate_file
+from cloudledger.focus.datasets import validate_datasets
 from cloudledger.focus.rules import rules_for
 from cloudledger.focus.spec import load_spec
-from cloudledger.focus.validate import ValidationReport, validate
+from cloudledger.focus.validate import ValidationReport
 from cloudledger.home import Home
 from cloudledger.ledger.export import export_focus
 from cloudledger.ledger.ingest import ingest
@@ -37,35 +38,40 @@ def sample_home(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     return home
 
 
-def _export(home: Home, out: Path, file_format: str) -> Path:
+def _export(home: Home, out: Path, file_format: str) -> list[Path]:
     view = open_ledger(home)
     try:
-        return export_focus(view, out, file_format).data_path
+        return [result.data_path for result in export_focus(view, out, file_format)]
     finally:
         view.close()
 
 
-def _failed(report: ValidationReport) -> dict[str, int]:
-    return {r.rule_id: r.failed_rows for r in report.failures}
+def _failed(reports: list[tuple[str | None, ValidationReport]]) -> dict[tuple[str | None, str], int]:
+    return {(name, r.rule_id): r.failed_rows for name, report in reports for r in report.failures}
 
 
 @pytest.mark.parametrize("file_format", ["parquet", "csv"])
-def test_export_writes_focus_columns_and_metadata(
+def test_export_writes_one_dataset_per_provider_with_metadata(
     sample_home: Home, tmp_path: Path, file_format: str
 ) -> None:
-    data = _export(sample_home, tmp_path, file_format)
-    metadata = json.loads((tmp_path / "focus-metadata.json").read_text())
-    assert metadata["FocusVersion"] == "1.2" and metadata["DataGenerator"] == "cloudledger"
-    assert {"SchemaId", "CreationDate", "ColumnDefinition"} <= set(metadata)
-    names = [d["ColumnName"] for d in metadata["ColumnDefinition"]]
-    header = (
-        pq.read_schema(data).names
-        if file_format == "parquet"
-        else data.read_text().splitlines()[0].split(",")
-    )
-    assert names == header
-    assert names[:57] == load_spec().names and all(n.startswith("x_") for n in names[57:])
-    assert "x_Id" in names and "x_source_file" not in names
+    files = _export(sample_home, tmp_path, file_format)
+    assert sorted(p.parent.name for p in files) == ["aws", "microsoft", "oracle"]
+    rows = 0
+    for data in files:
+        metadata = json.loads((data.parent / "focus-metadata.json").read_text())
+        assert metadata["FocusVersion"] == "1.2" and metadata["DataGenerator"] == "cloudledger"
+        assert {"SchemaId", "CreationDate", "ColumnDefinition"} <= set(metadata)
+        names = [d["ColumnName"] for d in metadata["ColumnDefinition"]]
+        if file_format == "parquet":
+            header = pq.read_schema(data).names
+            rows += pq.read_metadata(data).num_rows
+        else:
+            lines = data.read_text().splitlines()
+            header, rows = lines[0].split(","), rows + len(lines) - 1
+        assert names == header
+        assert names[:57] == load_spec().names and all(n.startswith("x_") for n in names[57:])
+        assert "x_Id" in names and "x_source_file" not in names
+    assert rows == 1000
 
 
 @pytest.mark.parametrize("file_format", ["parquet", "csv"])
@@ -74,27 +80,29 @@ def test_export_fixes_every_format_rule_and_keeps_every_content_finding(
 ) -> None:
     """The sample breaks FOCUS in how it is written and in what it says. The export must repair the
     first (format) and must neither hide nor add any of the second: a checker that made provider data
-    look conformant would be lying."""
+    look conformant would be lying. Findings are per provider dataset."""
     raw = _failed(validate_file(BillingFile(samples_dir / "focus-other" / "focus_sample.csv", "csv")))
-    data = _export(sample_home, tmp_path, file_format)
-    exported = _failed(validate_file(BillingFile(data, file_format)))  # type: ignore[arg-type]
+    exported: dict[tuple[str | None, str], int] = {}
+    for data in _export(sample_home, tmp_path, file_format):
+        exported.update(_failed(validate_file(BillingFile(data, file_format))))  # type: ignore[arg-type]
     view = open_ledger(sample_home)
     try:
-        in_ledger = _failed(validate(view.table))
+        in_ledger = _failed(validate_datasets(view.con, view.table))
     finally:
         view.close()
-    assert set(raw) >= FORMAT_RULES and not FORMAT_RULES & set(exported)
-    for rule, rows in raw.items():
+    assert {rule for _, rule in raw} >= FORMAT_RULES
+    assert not FORMAT_RULES & {rule for _, rule in exported}
+    for (dataset, rule), rows in raw.items():
         if rule not in FORMAT_RULES:
-            assert exported.get(rule) == rows, rule
-    only_1_2 = set(exported) - set(raw)
+            assert exported.get((dataset, rule)) == rows, (dataset, rule)
     one_zero_rules = {r.id for r in rules_for(load_spec("1.0"))}
-    assert not only_1_2 & one_zero_rules, "the export broke a rule the raw file kept"
+    added = {rule for (dataset, rule) in exported if (dataset, rule) not in raw}
+    assert not added & one_zero_rules, "the export broke a rule the raw file kept"
     assert exported == in_ledger
 
 
 def test_exported_csv_ingests_back_to_the_same_totals(sample_home: Home, tmp_path: Path) -> None:
-    data = _export(sample_home, tmp_path / "out", "csv")
+    files = _export(sample_home, tmp_path / "out", "csv")
     again = Home(tmp_path / "again").ensure()
-    ingest(again, [data])
+    ingest(again, files)
     assert ledger_state(again)["slices"] == ledger_state(sample_home)["slices"]

@@ -83,8 +83,7 @@ def test_restated_file_replaces_its_slices_only(home: Home, tmp_path: Path) -> N
     assert after["slices"][("2025-01", "focus", "111111111111")]["BilledCost"] == Decimal("1.20")
     assert after["slices"][("2025-01", "focus", "111111111111")]["rows"] == 2
     assert (
-        after["slices"][("2025-02", "focus", "111111111111")]
-        == before["slices"][("2025-02", "focus", "111111111111")]
+        after["slices"][("2025-02", "focus", "111111111111")] == before["slices"][("2025-02", "focus", "111111111111")]
     )
     assert after["rows"] == 4
 

@@ -69,9 +69,7 @@ def _dimension(table: ir.Table, name: str, allowed: Sequence[str]) -> ir.Value:
             raise QueryError("a tag needs a key: tag:KEY, e.g. tag:team")
         return table.Tags.get(key)
     if name not in allowed:
-        raise QueryError(
-            f"unknown column {name!r}; valid columns: {', '.join(allowed)}, or tag:KEY for a tag"
-        )
+        raise QueryError(f"unknown column {name!r}; valid columns: {', '.join(allowed)}, or tag:KEY for a tag")
     return table[name]
 
 
@@ -134,7 +132,6 @@ def run_costs(con: ibis.BaseBackend, table: ir.Table, query: CostQuery) -> CostT
     selected = _filtered(table, query)
     by_currency = selected.group_by("BillingCurrency").aggregate(total=selected[query.metric].sum())
     totals = {
-        str(r["BillingCurrency"] or ""): r["total"] or Decimal(0)
-        for r in con.to_pyarrow(by_currency).to_pylist()
+        str(r["BillingCurrency"] or ""): r["total"] or Decimal(0) for r in con.to_pyarrow(by_currency).to_pylist()
     }
     return CostTable(tuple(result.column_names), rows, query.metric, totals)

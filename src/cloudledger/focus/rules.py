@@ -429,17 +429,13 @@ def _commitment_rules() -> Iterable[Rule]:
         "CommitmentDiscountId that are not corrections",
         ("CommitmentDiscountQuantity", cd, "ChargeCategory", "ChargeClass"),
         lambda c: (
-            _category(c, "Usage", "Purchase")
-            & c.given(cd)
-            & _not_correction(c)
-            & c.null("CommitmentDiscountQuantity")
+            _category(c, "Usage", "Purchase") & c.given(cd) & _not_correction(c) & c.null("CommitmentDiscountQuantity")
         ),
     )
     yield _rule(
         "CommitmentDiscountQuantity.NullForOtherCharges",
         "columns/commitmentdiscountquantity.md",
-        "CommitmentDiscountQuantity must be null except on Usage and Purchase rows with a "
-        "CommitmentDiscountId",
+        "CommitmentDiscountQuantity must be null except on Usage and Purchase rows with a CommitmentDiscountId",
         ("CommitmentDiscountQuantity", cd, "ChargeCategory"),
         lambda c: c.given("CommitmentDiscountQuantity") & ~(_category(c, "Usage", "Purchase") & c.given(cd)),
     )
@@ -455,11 +451,7 @@ def _commitment_rules() -> Iterable[Rule]:
         "columns/consumedquantity.md",
         "ConsumedQuantity must be null on Usage rows whose CommitmentDiscountStatus is Unused",
         ("ConsumedQuantity", "ChargeCategory", "CommitmentDiscountStatus"),
-        lambda c: (
-            c.given("ConsumedQuantity")
-            & _category(c, "Usage")
-            & (c.v("CommitmentDiscountStatus") == "Unused")
-        ),
+        lambda c: c.given("ConsumedQuantity") & _category(c, "Usage") & (c.v("CommitmentDiscountStatus") == "Unused"),
         since="1.1",
     )
     yield _rule(
@@ -486,9 +478,7 @@ def _commitment_rules() -> Iterable[Rule]:
         "columns/pricingcategory.md",
         'PricingCategory must be "Committed" on Usage rows with a CommitmentDiscountId (not corrections)',
         ("PricingCategory", cd, "ChargeCategory", "ChargeClass"),
-        lambda c: (
-            _category(c, "Usage") & c.given(cd) & _not_correction(c) & (c.v("PricingCategory") != "Committed")
-        ),
+        lambda c: _category(c, "Usage") & c.given(cd) & _not_correction(c) & (c.v("PricingCategory") != "Committed"),
     )
     yield _rule(
         "PricingCategory.NotCommittedForCommitmentPurchase",
@@ -527,9 +517,7 @@ def _charge_rules() -> Iterable[Rule]:
         "columns/capacityreservationstatus.md",
         "CapacityReservationStatus must not be null on Usage rows with a CapacityReservationId",
         ("CapacityReservationStatus", "CapacityReservationId", "ChargeCategory"),
-        lambda c: (
-            c.given("CapacityReservationId") & _category(c, "Usage") & c.null("CapacityReservationStatus")
-        ),
+        lambda c: c.given("CapacityReservationId") & _category(c, "Usage") & c.null("CapacityReservationStatus"),
     )
     yield _rule(
         "ListCost.MatchesUnitPriceTimesQuantity",
@@ -541,8 +529,7 @@ def _charge_rules() -> Iterable[Rule]:
     yield _rule(
         "ContractedCost.MatchesUnitPriceTimesQuantity",
         "columns/contractedcost.md",
-        "ContractedCost must equal ContractedUnitPrice x PricingQuantity when both are given "
-        "(not corrections)",
+        "ContractedCost must equal ContractedUnitPrice x PricingQuantity when both are given (not corrections)",
         ("ContractedCost", "ContractedUnitPrice", "PricingQuantity", "ChargeClass"),
         lambda c: _cost_matches(c, "ContractedCost", "ContractedUnitPrice"),
     )

@@ -1,4 +1,4 @@
-"""Write a ledger snapshot as a FOCUS dataset: one data file plus the FOCUS metadata file."""
+"""Write a ledger snapshot as FOCUS datasets (one per provider): data file plus FOCUS metadata file."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Literal
 import ibis.expr.types as ir
 
 from cloudledger.errors import QueryError
+from cloudledger.focus.datasets import dataset_names, dataset_rows, dataset_slug
 from cloudledger.focus.metadata import focus_metadata
 from cloudledger.focus.spec import load_spec
 from cloudledger.ledger.read import LedgerView
@@ -20,6 +21,7 @@ FileFormat = Literal["parquet", "csv"]
 
 @dataclass(frozen=True)
 class ExportResult:
+    dataset: str | None
     data_path: Path
     metadata_path: Path
     rows: int
@@ -42,20 +44,23 @@ def focus_columns(table: ir.Table, file_format: FileFormat) -> ir.Table:
     return table.select(**values).order_by(["BillingPeriodStart", "BillingAccountId", "ChargePeriodStart"])
 
 
-def export_focus(view: LedgerView, out_dir: Path, file_format: str = "parquet") -> ExportResult:
-    """Export the snapshot in `view` to `out_dir/focus.<ext>` and `out_dir/focus-metadata.json`."""
+def export_focus(view: LedgerView, out_dir: Path, file_format: str = "parquet") -> list[ExportResult]:
+    """Export the snapshot in `view`, one FOCUS dataset per provider: `out_dir/<provider>/focus.<ext>`
+    with `focus-metadata.json` beside it (FOCUS metadata describes one dataset and its schema)."""
     if file_format not in ("parquet", "csv"):
         raise QueryError(f"unknown file format {file_format!r}; valid: parquet, csv")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    expr = focus_columns(view.table, file_format)  # type: ignore[arg-type]
-    data_path = out_dir / f"focus.{file_format}"
-    if file_format == "parquet":
-        view.con.to_parquet(expr, data_path)
-    else:
-        view.con.to_csv(expr, data_path)
-    arrow_schema = view.con.to_pyarrow(expr.limit(0)).schema
-    metadata = focus_metadata(load_spec(), arrow_schema)
-    metadata_path = out_dir / "focus-metadata.json"
-    metadata_path.write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-    rows = int(view.con.execute(expr.count()))
-    return ExportResult(data_path, metadata_path, rows)
+    results = []
+    for name in dataset_names(view.con, view.table):
+        folder = out_dir / dataset_slug(name)
+        folder.mkdir(parents=True, exist_ok=True)
+        expr = focus_columns(dataset_rows(view.table, name), file_format)  # type: ignore[arg-type]
+        data_path = folder / f"focus.{file_format}"
+        if file_format == "parquet":
+            view.con.to_parquet(expr, data_path)
+        else:
+            view.con.to_csv(expr, data_path)
+        arrow_schema = view.con.to_pyarrow(expr.limit(0)).schema
+        metadata_path = folder / "focus-metadata.json"
+        metadata_path.write_text(json.dumps(focus_metadata(load_spec(), arrow_schema), indent=2) + "\n")
+        results.append(ExportResult(name, data_path, metadata_path, int(view.con.execute(expr.count()))))
+    return results

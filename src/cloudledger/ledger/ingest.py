@@ -75,9 +75,7 @@ def recover(state: StateDB, ledger: Ledger) -> None:
             debris.unlink(missing_ok=True)
 
 
-def _changed(
-    state: StateDB, files: Sequence[BillingFile], force: bool
-) -> tuple[list[BillingFile], list[str]]:
+def _changed(state: StateDB, files: Sequence[BillingFile], force: bool) -> tuple[list[BillingFile], list[str]]:
     to_read: list[BillingFile] = []
     unchanged: list[str] = []
     for file in files:
@@ -109,16 +107,14 @@ def slice_totals(rows: pa.Table) -> list[SliceTotals]:
     currencies = table.group_by([*keys, "BillingCurrency"]).aggregate(
         first_file=table[SOURCE_FILE].min(), first_row=table[SOURCE_ROW].min()
     )
-    counted = con.to_pyarrow(
-        currencies.group_by(keys).aggregate(n=currencies.count()).filter(lambda t: t.n > 1)
-    )
+    counted = con.to_pyarrow(currencies.group_by(keys).aggregate(n=currencies.count()).filter(lambda t: t.n > 1))
     if counted.num_rows:
         account = counted[SLICE_ACCOUNT][0].as_py()
         period = counted[SLICE_PERIOD][0].as_py()
         found = con.to_pyarrow(
-            currencies.filter(
-                (currencies[SLICE_ACCOUNT] == account) & (currencies[SLICE_PERIOD] == period)
-            ).order_by("first_row")
+            currencies.filter((currencies[SLICE_ACCOUNT] == account) & (currencies[SLICE_PERIOD] == period)).order_by(
+                "first_row"
+            )
         ).to_pylist()
         raise InputError(
             f"billing account {account} is billed in several currencies in {period} "
@@ -208,9 +204,7 @@ def ingest(
             recover(state, ledger)
             to_read, unchanged = _changed(state, files, force)
             if not to_read:
-                return IngestSummary(
-                    None, "unchanged", (), tuple(unchanged), 0, (), (), ledger.version(), 0.0
-                )
+                return IngestSummary(None, "unchanged", (), tuple(unchanged), 0, (), (), ledger.version(), 0.0)
             ingest_id = str(uuid.uuid4())
             state.start_ingest(ingest_id, len(files))
             try:

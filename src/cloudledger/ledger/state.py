@@ -197,9 +197,7 @@ class StateDB:
             query = query.limit(limit)
         with self.engine.connect() as conn:
             return [
-                IngestRecord(
-                    r.id, r.started_at, r.ended_at, r.status, r.delta_version, r.files, r.rows, r.message
-                )
+                IngestRecord(r.id, r.started_at, r.ended_at, r.status, r.delta_version, r.files, r.rows, r.message)
                 for r in conn.execute(query)
             ]
 
@@ -227,9 +225,7 @@ class StateDB:
     def files(self, ingest_id: str) -> list[FileRecord]:
         query = sa.select(INGEST_FILES).where(INGEST_FILES.c.ingest_id == ingest_id)
         with self.engine.connect() as conn:
-            return [
-                FileRecord(r.path, r.sha256, r.size, r.source, r.rows, r.action) for r in conn.execute(query)
-            ]
+            return [FileRecord(r.path, r.sha256, r.size, r.source, r.rows, r.action) for r in conn.execute(query)]
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -38,9 +38,7 @@ def parse_as_of(text: str | None) -> AsOf:
             return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC) - timedelta(microseconds=1)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise LedgerError(
-            f"--as-of {text!r} is neither a version number nor a date (YYYY-MM-DD) or date-time"
-        ) from exc
+        raise LedgerError(f"--as-of {text!r} is neither a version number nor a date (YYYY-MM-DD) or date-time") from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -87,9 +85,7 @@ class Ledger:
         table = self._open()
         if table is None:
             if as_of is not None:
-                raise LedgerError(
-                    "the ledger is empty: there is no version to travel to; run `cloudledger ingest`"
-                )
+                raise LedgerError("the ledger is empty: there is no version to travel to; run `cloudledger ingest`")
             return Snapshot(None, (), empty_schema(), None)
         if as_of is not None:
             self._travel(table, as_of)
@@ -115,8 +111,7 @@ class Ledger:
         first = self._commit_time(table, 0)
         if first is not None and as_of < first:
             raise LedgerError(
-                f"the ledger did not exist yet at {as_of.isoformat()}; "
-                f"its first version is from {first.isoformat()}"
+                f"the ledger did not exist yet at {as_of.isoformat()}; its first version is from {first.isoformat()}"
             )
         table.load_as_version(as_of)
 
@@ -145,9 +140,7 @@ class Ledger:
             return set()
         actions = pa.table(table.get_add_actions(flatten=True))
         columns = [f"partition.{name}" for name in SLICE_COLUMNS]
-        return {
-            (row[columns[0]], row[columns[1]], row[columns[2]]) for row in actions.select(columns).to_pylist()
-        }
+        return {(row[columns[0]], row[columns[1]], row[columns[2]]) for row in actions.select(columns).to_pylist()}
 
     def replace_slices(self, rows: pa.Table, slices: Sequence[SliceKey], ingest_id: str) -> int:
         """Replace exactly `slices` with `rows` in one commit; return the new version."""

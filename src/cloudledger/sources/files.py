@@ -84,9 +84,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[BillingFile]:
             continue
         kind = file_kind(path)
         if kind is None:
-            raise InputError(
-                "not a billing export file: expected .csv, .csv.gz, .parquet or .json", file=str(path)
-            )
+            raise InputError("not a billing export file: expected .csv, .csv.gz, .parquet or .json", file=str(path))
         found.append(BillingFile(path.resolve(), kind))
     unique = list(dict.fromkeys(found))
     if not unique:
@@ -118,9 +116,7 @@ def read_csv_as_text(file: BillingFile, header: Sequence[str]) -> pa.Table:
     """Every column of a CSV file as nullable strings, exactly as written (no type guessing)."""
     duplicates = sorted({name for name in header if list(header).count(name) > 1})
     if duplicates:
-        raise InputError(
-            f"duplicate column names in the header: {', '.join(duplicates)}", file=str(file.path)
-        )
+        raise InputError(f"duplicate column names in the header: {', '.join(duplicates)}", file=str(file.path))
     try:
         table = pacsv.read_csv(
             file.path,
@@ -143,6 +139,4 @@ def read_parquet(file: BillingFile) -> pa.Table:
     try:
         return pq.read_table(file.path)
     except (OSError, pa.ArrowException) as exc:
-        raise InputError(
-            f"cannot read as Parquet (truncated or corrupt?): {exc}", file=str(file.path)
-        ) from exc
+        raise InputError(f"cannot read as Parquet (truncated or corrupt?): {exc}", file=str(file.path)) from exc

@@ -36,8 +36,7 @@ def read(file: BillingFile) -> pa.Table:
     missing = [name for name in plan.missing if name in mandatory]
     if missing:
         raise InputError(
-            f"missing mandatory FOCUS column(s) {', '.join(missing)}; "
-            f"a FOCUS {plan.source_version} export has them",
+            f"missing mandatory FOCUS column(s) {', '.join(missing)}; a FOCUS {plan.source_version} export has them",
             file=str(file.path),
         )
     return normalize(FileRows(plan.apply(raw, as_strings=True), str(file.path), NAME))

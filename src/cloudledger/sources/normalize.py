@@ -90,9 +90,7 @@ def _custom_name(name: str, taken: set[str]) -> str:
     return custom
 
 
-def normalize(
-    rows: FileRows, spec: FocusSpec | None = None, renames: Mapping[str, str] | None = None
-) -> pa.Table:
+def normalize(rows: FileRows, spec: FocusSpec | None = None, renames: Mapping[str, str] | None = None) -> pa.Table:
     """Ledger rows for one file: the spec's columns in order (typed), provider columns as `x_` text."""
     spec = spec or load_spec()
     raw = rows.table
@@ -220,9 +218,7 @@ def _check_conversions(
         if not failed:
             continue
         kind, name = key.split(":", 1)
-        first = con.execute(
-            table.filter(condition).order_by(SOURCE_ROW).select(SOURCE_ROW, name).limit(1)
-        ).iloc[0]
+        first = con.execute(table.filter(condition).order_by(SOURCE_ROW).select(SOURCE_ROW, name).limit(1)).iloc[0]
         row = int(first[SOURCE_ROW])
         if kind == "null":
             raise InputError(
