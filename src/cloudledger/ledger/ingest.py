@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import ibis
 import pyarrow as pa
 
 from cloudledger.errors import InputError
@@ -101,67 +100,44 @@ def _read(file: BillingFile) -> tuple[pa.Table, str]:
 
 def slice_totals(rows: pa.Table) -> list[SliceTotals]:
     """Rows and exact totals per slice; rejects a billing account billed in two currencies."""
-    con = ibis.duckdb.connect()
-    table = con.create_table("ingest_rows", rows.select([*_TOTAL_COLUMNS]), temp=True)
     keys = [SLICE_PERIOD, SLICE_SOURCE, SLICE_ACCOUNT]
-    currencies = table.group_by([*keys, "BillingCurrency"]).aggregate(
-        first_file=table[SOURCE_FILE].min(), first_row=table[SOURCE_ROW].min()
+    per_currency = rows.group_by([*keys, "BillingCurrency"]).aggregate([(SOURCE_ROW, "count")])
+    if per_currency.num_rows != rows.group_by(keys).aggregate([]).num_rows:
+        _reject_mixed_currencies(rows, per_currency)
+    metrics = ["BilledCost", "EffectiveCost", "ListCost", "ContractedCost"]
+    totals = rows.group_by(keys).aggregate(
+        [("BillingCurrency", "max"), (SOURCE_ROW, "count"), *((m, "sum") for m in metrics)]
     )
-    counted = con.to_pyarrow(currencies.group_by(keys).aggregate(n=currencies.count()).filter(lambda t: t.n > 1))
-    if counted.num_rows:
-        account = counted[SLICE_ACCOUNT][0].as_py()
-        period = counted[SLICE_PERIOD][0].as_py()
-        found = con.to_pyarrow(
-            currencies.filter((currencies[SLICE_ACCOUNT] == account) & (currencies[SLICE_PERIOD] == period)).order_by(
-                "first_row"
-            )
-        ).to_pylist()
-        raise InputError(
-            f"billing account {account} is billed in several currencies in {period} "
-            f"({', '.join(str(f['BillingCurrency']) for f in found)}); one account has one billing currency",
-            file=str(found[-1]["first_file"]),
-            row=int(found[-1]["first_row"]),
-            column="BillingCurrency",
-        )
-    agg = table.group_by(keys).aggregate(
-        currency=table.BillingCurrency.max(),
-        rows=table.count(),
-        billed=table.BilledCost.sum(),
-        effective=table.EffectiveCost.sum(),
-        listed=table.ListCost.sum(),
-        contracted=table.ContractedCost.sum(),
-    )
-    result = con.to_pyarrow(agg.order_by(keys)).to_pylist()
-    con.disconnect()
-    zero = Decimal(0)
+    result = sorted(totals.to_pylist(), key=lambda r: tuple(r[k] for k in keys))
     return [
         SliceTotals(
             r[SLICE_PERIOD],
             r[SLICE_SOURCE],
             r[SLICE_ACCOUNT],
-            r["currency"],
-            int(r["rows"]),
-            r["billed"] or zero,
-            r["effective"] or zero,
-            r["listed"] or zero,
-            r["contracted"] or zero,
+            r["BillingCurrency_max"],
+            int(r[f"{SOURCE_ROW}_count"]),
+            *(r[f"{m}_sum"] or Decimal(0) for m in metrics),
         )
         for r in result
     ]
 
 
-_TOTAL_COLUMNS = (
-    SLICE_PERIOD,
-    SLICE_SOURCE,
-    SLICE_ACCOUNT,
-    SOURCE_FILE,
-    SOURCE_ROW,
-    "BillingCurrency",
-    "BilledCost",
-    "EffectiveCost",
-    "ListCost",
-    "ContractedCost",
-)
+def _reject_mixed_currencies(rows: pa.Table, per_currency: pa.Table) -> None:
+    """Name the first row billed in a second currency for one account and period."""
+    keys = [SLICE_PERIOD, SLICE_SOURCE, SLICE_ACCOUNT]
+    seen: dict[tuple[str, ...], str] = {}
+    for index, row in enumerate(rows.select([*keys, "BillingCurrency"]).to_pylist()):
+        key = tuple(row[k] for k in keys)
+        first = seen.setdefault(key, row["BillingCurrency"])
+        if row["BillingCurrency"] != first:
+            raise InputError(
+                f"billing account {key[2]} is billed in several currencies in {key[0]} "
+                f"({first}, {row['BillingCurrency']}); one account has one billing currency",
+                file=rows[SOURCE_FILE][index].as_py(),
+                row=rows[SOURCE_ROW][index].as_py(),
+                column="BillingCurrency",
+            )
+    raise AssertionError(f"mixed currencies expected in {per_currency.num_rows} groups")  # pragma: no cover
 
 
 def _check_one_delivery(tables: Iterable[tuple[BillingFile, pa.Table]]) -> None:
