@@ -23,8 +23,5 @@ def ledger_state(home: Home, as_of: AsOf = None) -> dict[str, Any]:
         total = int(view.con.execute(t.count()))
     finally:
         view.close()
-    slices = {
-        tuple(r[k] for k in keys): {"rows": r["rows"], **{m: r[m] or Decimal(0) for m in METRICS}}
-        for r in rows
-    }
+    slices = {tuple(r[k] for k in keys): {"rows": r["rows"], **{m: r[m] or Decimal(0) for m in METRICS}} for r in rows}
     return {"version": Ledger(home.ledger_path).version(), "rows": total, "slices": slices}

@@ -61,9 +61,7 @@ def test_group_by_service(view: LedgerView, sample_rows: list[dict[str, str]]) -
 
 
 def test_group_by_tag_and_filter(view: LedgerView, sample_rows: list[dict[str, str]]) -> None:
-    query = CostQuery(
-        group_by=("tag:environment",), metric="EffectiveCost", filters=(("ProviderName", "AWS"),)
-    )
+    query = CostQuery(group_by=("tag:environment",), metric="EffectiveCost", filters=(("ProviderName", "AWS"),))
     result = run_costs(view.con, view.table, query)
     got = {r["tag:environment"]: r["EffectiveCost"] for r in result.rows}
     aws = [r for r in sample_rows if r["ProviderName"] == "AWS"]
@@ -79,9 +77,7 @@ def test_tag_filter_and_two_values_of_one_column(view: LedgerView, sample_rows: 
     )
     got = {r["ProviderName"]: r["BilledCost"] for r in run_costs(view.con, view.table, query).rows}
     chosen = [
-        r
-        for r in sample_rows
-        if r["ProviderName"] in ("AWS", "Microsoft") and _tags(r).get("environment") == "dev"
+        r for r in sample_rows if r["ProviderName"] in ("AWS", "Microsoft") and _tags(r).get("environment") == "dev"
     ]
     assert got == _expected(chosen, lambda r: r["ProviderName"])
 

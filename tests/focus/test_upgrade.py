@@ -140,8 +140,6 @@ def test_real_sample_conformance_matches_a_plain_count(sample: Path) -> None:
     found = {r.rule_id: r for r in report.failures}
     assert not report.passed
     assert found["ChargeFrequency.AllowedValues"].failed_rows == len(odd_frequency) > 0
-    assert found["ChargeFrequency.AllowedValues"].examples == [
-        ("focus_sample.csv", i) for i in odd_frequency[:5]
-    ]
+    assert found["ChargeFrequency.AllowedValues"].examples == [("focus_sample.csv", i) for i in odd_frequency[:5]]
     assert found["ChargePeriodStart.DateTimeFormat"].failed_rows == 1000  # "2024-09-18 22:00:00", no T or Z
     assert "ColumnHandling.CustomColumnPrefix" not in found  # Id became x_Id

@@ -453,9 +453,7 @@ def _single(rule_id: str, edits: dict[int, Row], rows: tuple[int, ...], **kwargs
 
 SPEC_COLUMNS = tuple(c.name for c in SPEC.columns)
 SINGLE_CASES = [
-    _single(
-        "CommitmentDiscountStatus.NotNullForCommitmentUsage", {2: {"CommitmentDiscountStatus": None}}, (2,)
-    ),
+    _single("CommitmentDiscountStatus.NotNullForCommitmentUsage", {2: {"CommitmentDiscountStatus": None}}, (2,)),
     _single(
         "CommitmentDiscountQuantity.NotNullForCommitmentCharges",
         {4: {"CommitmentDiscountQuantity": None, "CommitmentDiscountUnit": None}},
@@ -466,18 +464,14 @@ SINGLE_CASES = [
         {1: {"CommitmentDiscountQuantity": "1", "CommitmentDiscountUnit": "Hours"}},
         (1,),
     ),
-    _single(
-        "ConsumedQuantity.NullWhenNotUsage", {4: {"ConsumedQuantity": "744", "ConsumedUnit": "Hours"}}, (4,)
-    ),
+    _single("ConsumedQuantity.NullWhenNotUsage", {4: {"ConsumedQuantity": "744", "ConsumedUnit": "Hours"}}, (4,)),
     _single(
         "ConsumedQuantity.NullWhenCommitmentUnused",
         {3: {"ConsumedQuantity": "1", "ConsumedUnit": "Hours"}},
         (3,),
     ),
     _single("ConsumedQuantity.NotNullForUsage", {1: {"ConsumedQuantity": None, "ConsumedUnit": None}}, (1,)),
-    _single(
-        "PricingCategory.CommittedRequiresCommitmentDiscountId", {1: {"PricingCategory": "Committed"}}, (1,)
-    ),
+    _single("PricingCategory.CommittedRequiresCommitmentDiscountId", {1: {"PricingCategory": "Committed"}}, (1,)),
     _single("PricingCategory.CommittedForCommitmentUsage", {2: {"PricingCategory": "Standard"}}, (2,)),
     _single("PricingCategory.NotCommittedForCommitmentPurchase", {4: {"PricingCategory": "Committed"}}, (4,)),
     _single("EffectiveCost.ZeroForCommitmentPurchase", {4: {"EffectiveCost": "223.2"}}, (4,)),
@@ -588,9 +582,7 @@ def test_older_versions_are_checked_with_their_own_rules() -> None:
     assert "PricingCategory.NotCommittedForCommitmentPurchase" not in ids["1.0"]  # 1.0 said the opposite
     assert "PricingCategory.NotCommittedForCommitmentPurchase" in ids["1.1"]
     assert "PricingUnit.NullWhenPricingQuantityNull" not in ids["1.1"]  # tied to PricingQuantity in 1.2
-    assert (
-        "ServiceSubcategory.ParentCategory" in ids["1.1"] and "ServiceSubcategory.Presence" not in ids["1.0"]
-    )
+    assert "ServiceSubcategory.ParentCategory" in ids["1.1"] and "ServiceSubcategory.Presence" not in ids["1.0"]
     new_in_1_2 = set(SPEC.names) - set(load_spec("1.1").names)
     report = validate(make_table(BASE_ROWS, drop=new_in_1_2), load_spec("1.1"))
     assert report.focus_version == "1.1"
