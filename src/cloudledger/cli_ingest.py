@@ -72,6 +72,7 @@ def print_summary(summary: IngestSummary, console: Console, fmt: OutputFormat = 
     console.print(
         f"[bold green]Landed[/] ingest {summary.ingest_id} as ledger version {summary.delta_version}: "
         f"{len(summary.files_read)} file(s) read, {len(summary.files_unchanged)} unchanged, "
+        f"{len(summary.files_superseded)} superseded by a newer delivery, "
         f"{summary.rows:,} rows, {len(summary.slices)} slice(s) "
         f"({len(summary.replaced)} replaced), BilledCost {totals} in {summary.seconds:.1f} s.",
         highlight=False,

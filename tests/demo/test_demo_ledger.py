@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from cloudledger.demo import DemoOutput
 from cloudledger.focus.datasets import validate_datasets
 from cloudledger.home import Home
 from cloudledger.ledger.export import export_focus
+from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
 from cloudledger.sources.files import BillingFile
 from ledger_probe import METRICS, ledger_state
@@ -105,3 +107,27 @@ def test_demo_summary_names_what_the_ledger_holds(built: tuple[Home, DemoOutput,
     _, output, text = built
     assert "24 billing periods" in text and "Top 10 services" in text
     assert f"{len(output.departments)} departments" in text
+
+
+def test_ingesting_the_whole_export_folder_keeps_only_the_newest_deliveries(
+    built: tuple[Home, DemoOutput, str], tmp_path: Path
+) -> None:
+    """One ingest of every delivery at once: manifests pick Azure's newest run, AWS's listed files."""
+    home, output, _ = built
+    exports = home.root / "demo-exports"
+    period = next(d for d in output.deliveries if d.provider == "aws")
+    leftover = period.paths[0].with_name("northwind-focus-1-2-00099.snappy.parquet")
+    shutil.copy(period.paths[0], leftover)
+    try:
+        other = Home(tmp_path / "at-once").ensure()
+        summary = ingest(other, [exports / "aws", exports / "azure", exports / "gcp"])
+    finally:
+        leftover.unlink()
+    restated = next(d for d in output.deliveries if d.restatement)
+    first = next(
+        d
+        for d in output.deliveries
+        if (d.provider, d.billing_period) == (restated.provider, restated.billing_period) and not d.restatement
+    )
+    assert set(summary.files_superseded) == {str(first.paths[0].resolve()), str(leftover.resolve())}
+    assert ledger_state(other)["slices"] == ledger_state(home)["slices"]

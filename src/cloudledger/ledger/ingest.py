@@ -23,6 +23,7 @@ from cloudledger.home import Home
 from cloudledger.ledger.state import FileRecord, SliceKey, SliceTotals, StateDB
 from cloudledger.ledger.table import Ledger
 from cloudledger.sources import detect_source
+from cloudledger.sources.deliveries import select_deliveries
 from cloudledger.sources.files import BillingFile, expand_paths, read_header
 from cloudledger.sources.normalize import SLICE_ACCOUNT, SLICE_PERIOD, SLICE_SOURCE, SOURCE_FILE, SOURCE_ROW
 
@@ -37,6 +38,8 @@ class IngestSummary:
     status: str  # landed | unchanged
     files_read: tuple[FileRecord, ...]
     files_unchanged: tuple[str, ...]
+    files_superseded: tuple[str, ...]
+    """Files an export's newer delivery replaces (by the provider's manifests); not read."""
     rows: int
     slices: tuple[SliceTotals, ...]
     replaced: tuple[SliceKey, ...]
@@ -172,7 +175,9 @@ def ingest(
 ) -> IngestSummary:
     """Ingest files: new or changed files replace the slices they cover; unchanged files are skipped."""
     started = time.perf_counter()
-    files = expand_paths(paths)
+    selection = select_deliveries(expand_paths(paths))
+    files = selection.files
+    superseded = tuple(str(f.path) for f in selection.superseded)
     with ingest_lock(home):
         state = StateDB(home.state_db_url)
         ledger = Ledger(home.ledger_path)
@@ -180,7 +185,9 @@ def ingest(
             recover(state, ledger)
             to_read, unchanged = _changed(state, files, force)
             if not to_read:
-                return IngestSummary(None, "unchanged", (), tuple(unchanged), 0, (), (), ledger.version(), 0.0)
+                return IngestSummary(
+                    None, "unchanged", (), tuple(unchanged), superseded, 0, (), (), ledger.version(), 0.0
+                )
             ingest_id = str(uuid.uuid4())
             state.start_ingest(ingest_id, len(files))
             try:
@@ -188,7 +195,9 @@ def ingest(
             except BaseException as exc:
                 state.finish_ingest(ingest_id, "failed", message=str(exc) or type(exc).__name__)
                 raise
-            return IngestSummary(**{**summary.__dict__, "seconds": time.perf_counter() - started})
+            return IngestSummary(
+                **{**summary.__dict__, "files_superseded": superseded, "seconds": time.perf_counter() - started}
+            )
         finally:
             state.dispose()
 
@@ -223,6 +232,7 @@ def _land(
         "landed",
         tuple(records),
         tuple(unchanged),
+        (),
         rows.num_rows,
         tuple(slices),
         tuple(previous),
