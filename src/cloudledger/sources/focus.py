@@ -62,6 +62,9 @@ Google Cloud's FOCUS export, OCI's FOCUS cost reports, and any file that follows
 A file is recognised by its header (it has {", ".join(sorted(SIGNATURE))}); its FOCUS version is detected
 from its column set and upgraded to FOCUS {LEDGER_FOCUS_VERSION}, the version the ledger stores.
 
+- **Deliveries**: point `ingest` at an export folder; the providers' manifests decide which files are the
+  current delivery (Azure: the newest run folder of each period; AWS: the files the period's manifest
+  lists). Superseded files are reported, not read.
 - **Text values** are read exactly as written: `NULL`, `null` and empty fields are nulls; decimals may use
   E-notation (`5.64902E-05`). Money, prices and quantities are stored as decimal(38,10): values with more
   than 10 decimal places are rounded half away from zero, so totals reconcile to the cent (and to 1e-10
