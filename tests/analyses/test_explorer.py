@@ -110,3 +110,11 @@ def test_only_text_dimensions_are_groupable(view: LedgerView) -> None:
     names = groupable_columns(view.table)
     assert {"ServiceName", "ProviderName", "SubAccountId", "x_billing_period"} <= set(names)
     assert not {"BilledCost", "ChargePeriodStart", "Tags", "x_source_row"} & set(names)
+
+
+def test_limit_shows_top_groups_but_totals_everything(view: LedgerView, sample_rows: list[dict[str, str]]) -> None:
+    result = run_costs(view.con, view.table, CostQuery(group_by=("ServiceName",), limit=3))
+    everything = _expected(sample_rows, lambda r: _null(r["ServiceName"]))
+    assert len(result.rows) == 3
+    assert [r["BilledCost"] for r in result.rows] == sorted(everything.values(), reverse=True)[:3]
+    assert result.totals == {"USD": sum(everything.values(), Decimal(0))}

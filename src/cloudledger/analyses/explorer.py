@@ -129,9 +129,13 @@ def run_costs(con: ibis.BaseBackend, table: ir.Table, query: CostQuery) -> CostT
     """Execute `query`; money stays `Decimal`."""
     result = con.to_pyarrow(cost_breakdown(table, query))
     rows = tuple(result.to_pylist())
-    selected = _filtered(table, query)
-    by_currency = selected.group_by("BillingCurrency").aggregate(total=selected[query.metric].sum())
-    totals = {
-        str(r["BillingCurrency"] or ""): r["total"] or Decimal(0) for r in con.to_pyarrow(by_currency).to_pylist()
-    }
+    if query.limit is None:
+        per_currency = [(r["BillingCurrency"], r[query.metric]) for r in rows]
+    else:  # the shown groups are not all of them: total the whole selection
+        selected = _filtered(table, query)
+        by_currency = selected.group_by("BillingCurrency").aggregate(total=selected[query.metric].sum())
+        per_currency = [(r["BillingCurrency"], r["total"]) for r in con.to_pyarrow(by_currency).to_pylist()]
+    totals: dict[str, Decimal] = {}
+    for currency, amount in per_currency:
+        totals[str(currency or "")] = totals.get(str(currency or ""), Decimal(0)) + (amount or Decimal(0))
     return CostTable(tuple(result.column_names), rows, query.metric, totals)
