@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -96,7 +97,6 @@ def normalize(rows: FileRows, spec: FocusSpec | None = None, renames: Mapping[st
     raw = rows.table
     if renames:
         raw = raw.rename_columns([renames.get(name, name) for name in raw.column_names])
-    columns = spec.by_name
     missing = [c.name for c in spec.mandatory() if c.name not in raw.column_names]
     if missing:
         raise InputError(
@@ -104,38 +104,70 @@ def normalize(rows: FileRows, spec: FocusSpec | None = None, renames: Mapping[st
             file=rows.file,
         )
     raw = _parse_in_arrow(_without_null_types(raw), spec)
-    raw = raw.append_column(SOURCE_ROW, pa.array(range(1, raw.num_rows + 1), pa.int64()))
+    raw = raw.append_column(SOURCE_ROW, pa.array(np.arange(1, raw.num_rows + 1, dtype=np.int64)))
+    converted = _convert_in_duckdb(raw, spec, rows.file)
+    return _assemble(raw, converted, spec, rows)
+
+
+def _convert_in_duckdb(raw: pa.Table, spec: FocusSpec, file: str) -> pa.Table:
+    """Convert (and check) only the columns Arrow left undone: text Tags and JSON, values Arrow could not
+    parse, non-text provider columns. Every value that does not convert raises InputError."""
+    columns = spec.by_name
+    to_convert = [
+        c
+        for c in spec.columns
+        if c.name in raw.column_names
+        and (not raw.schema.field(c.name).type.equals(c.arrow_type) or c.data_type == "JSON")
+    ]
+    to_text = [
+        n
+        for n in raw.column_names
+        if n not in columns and n != SOURCE_ROW and not raw.schema.field(n).type.equals(pa.string())
+    ]
+    wanted = {c.name for c in to_convert} | set(to_text) | set(REQUIRED_FOR_LEDGER) | {SOURCE_ROW}
     con = ibis.duckdb.connect()
-    con.raw_sql("SET TimeZone = 'UTC'")
-    table = con.create_table("raw_rows", raw, temp=True)
-    typed: dict[str, ir.Value] = {}
+    try:
+        con.raw_sql("SET TimeZone = 'UTC'")
+        table = con.create_table("raw_rows", raw.select([n for n in raw.column_names if n in wanted]), temp=True)
+        typed = {c.name: _convert(table[c.name], c) for c in to_convert}
+        checked = {name: typed.get(name, table[name]) for name in table.columns if name in columns}
+        _check_conversions(con, table, checked, columns, file)
+        if not typed and not to_text:
+            return pa.table({SOURCE_ROW: raw[SOURCE_ROW]})
+        result = con.to_pyarrow(table.select(SOURCE_ROW, **typed, **{name: _text(table[name]) for name in to_text}))
+    finally:
+        con.disconnect()
+    if not pc.all(pc.equal(result[SOURCE_ROW], raw[SOURCE_ROW])).as_py():
+        result = result.sort_by(SOURCE_ROW)
+    return result
+
+
+def _assemble(raw: pa.Table, converted: pa.Table, spec: FocusSpec, rows: FileRows) -> pa.Table:
+    """The ledger table: spec columns in order, provider columns as `x_` text, lineage and slice keys."""
+    count = raw.num_rows
+
+    def pick(name: str) -> pa.ChunkedArray:
+        return converted[name] if name in converted.column_names else raw[name]
+
+    data: dict[str, pa.ChunkedArray | pa.Array] = {}
     for column in spec.columns:
         if column.name in raw.column_names:
-            typed[column.name] = _convert(table[column.name], column)
+            data[column.name] = pick(column.name).cast(column.arrow_type)
         else:
-            typed[column.name] = ibis.null(_target_type(column))
-    _check_conversions(con, table, typed, columns, rows.file)
-    taken = set(columns) | set(INTERNAL_COLUMNS)
-    extras: dict[str, ir.Value] = {}
+            data[column.name] = pa.nulls(count, column.arrow_type)
+    taken = set(spec.by_name) | set(INTERNAL_COLUMNS)
     for name in raw.column_names:
-        if name in columns or name == SOURCE_ROW:
+        if name in spec.by_name or name == SOURCE_ROW:
             continue
         custom = _custom_name(name, taken)
         taken.add(custom)
-        extras[custom] = _text(table[name])
-    expr = table.select(
-        **typed,
-        **extras,
-        **{SOURCE_FILE: ibis.literal(rows.file), SOURCE_ROW: table[SOURCE_ROW]},
-        **{
-            SLICE_PERIOD: typed["BillingPeriodStart"].strftime("%Y-%m"),
-            SLICE_SOURCE: ibis.literal(rows.source),
-            SLICE_ACCOUNT: typed["BillingAccountId"],
-        },
-    )
-    result = con.to_pyarrow(expr)
-    con.disconnect()
-    return result
+        data[custom] = pick(name).cast(pa.string())
+    data[SOURCE_FILE] = pa.repeat(rows.file, count)
+    data[SOURCE_ROW] = raw[SOURCE_ROW]
+    data[SLICE_PERIOD] = pc.strftime(data["BillingPeriodStart"], format="%Y-%m")
+    data[SLICE_SOURCE] = pa.repeat(rows.source, count)
+    data[SLICE_ACCOUNT] = data["BillingAccountId"]
+    return pa.table(data)
 
 
 def _parse_decimal(values: pa.ChunkedArray) -> pa.ChunkedArray | None:
