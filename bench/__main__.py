@@ -17,9 +17,7 @@ def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"--rows takes row counts separated by commas, not {text!r}"
-        ) from exc
+        raise argparse.ArgumentTypeError(f"--rows takes row counts separated by commas, not {text!r}") from exc
     if not sizes or min(sizes) < 1000:
         raise argparse.ArgumentTypeError("--rows needs sizes of at least 1000 rows")
     return sizes
@@ -27,26 +25,27 @@ def _sizes(text: str) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument(
-        "--rows", type=_sizes, default=[1_000_000, 10_000_000], help="sizes, e.g. 200000 or 1e6"
-    )
+    parser.add_argument("--rows", type=_sizes, default=[1_000_000, 10_000_000], help="row counts, e.g. 200000,1000000")
     parser.add_argument("--repeats", type=int, default=5, help="timed warm runs per measurement (median)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="data cache and results.json")
     parser.add_argument("--write-docs", action="store_true", help=f"rewrite {DOCS_PATH} from the results")
     parser.add_argument("--docs-only", action="store_true", help="only rewrite the docs from results.json")
-    parser.add_argument(
-        "--no-cli", action="store_true", help="skip the `cloudledger costs` subprocess timing"
-    )
+    parser.add_argument("--no-cli", action="store_true", help="skip the `cloudledger costs` subprocess timing")
     parser.add_argument(
         "--in-process", action="store_true", help="measure in this process (faster; peak memory is mixed)"
     )
+    parser.add_argument("--max-rss-gib", type=float, default=14.0, help="stop a measurement that grows past this (GiB)")
     args = parser.parse_args(argv)
     results_path = args.out / "results.json"
     if args.docs_only:
         results = json.loads(results_path.read_text())
     else:
         options = Options(
-            out=args.out, repeats=args.repeats, isolate=not args.in_process, cli=not args.no_cli
+            out=args.out,
+            repeats=args.repeats,
+            isolate=not args.in_process,
+            cli=not args.no_cli,
+            max_rss_gib=args.max_rss_gib,
         )
         results = run(args.rows, options)
         print(render_text(results, [str(r) for r in args.rows]))

@@ -85,9 +85,7 @@ _C, _S, _D, _N = "Compute", "Storage", "Databases", "Networking"
 _M, _AI, _I = "Management and Governance", "AI and Machine Learning", "Integration"
 
 SERVICES: tuple[Service, ...] = (
-    Service(
-        "AWS", "Amazon Elastic Compute Cloud", _C, "Virtual Machines", "Instance", "Hours", 0.096, 20, True
-    ),
+    Service("AWS", "Amazon Elastic Compute Cloud", _C, "Virtual Machines", "Instance", "Hours", 0.096, 20, True),
     Service("AWS", "Amazon Simple Storage Service", _S, "Object Storage", "Bucket", "GB-Mo", 0.023, 400),
     Service(
         "AWS",
@@ -105,27 +103,19 @@ SERVICES: tuple[Service, ...] = (
     Service("AWS", "Amazon CloudFront", _N, "Content Delivery", "Distribution", "GB", 0.085, 60),
     Service("AWS", "Amazon DynamoDB", _D, "NoSQL Databases", "Table", "Requests", 1.25e-6, 5e5),
     Service("AWS", "Amazon Elastic Kubernetes Service", _C, "Containers", "Cluster", "Hours", 0.10, 24),
-    Service(
-        "AWS", "Amazon Virtual Private Cloud", _N, "Network Infrastructure", "NAT Gateway", "Hours", 0.045, 24
-    ),
+    Service("AWS", "Amazon Virtual Private Cloud", _N, "Network Infrastructure", "NAT Gateway", "Hours", 0.045, 24),
     Service("AWS", "Amazon CloudWatch", _M, "Observability", "Log Group", "GB", 0.50, 8),
     Service("AWS", "Amazon Redshift", _D, "Data Warehouses", "Cluster", "Hours", 1.086, 24, True),
     Service("AWS", "Amazon SageMaker", _AI, "Machine Learning", "Endpoint", "Hours", 0.23, 12),
     Service("AWS", "Amazon Bedrock", _AI, "Generative AI", "Model", "1K Tokens", 0.003, 3000),
-    Service(
-        "AWS", "AWS Key Management Service", "Security", "Secret Management", "Key", "Requests", 3e-6, 1e4
-    ),
+    Service("AWS", "AWS Key Management Service", "Security", "Secret Management", "Key", "Requests", 3e-6, 1e4),
     Service("AWS", "Amazon ElastiCache", _D, "Caching", "Cache Cluster", "Hours", 0.068, 24, True),
     Service("AWS", "Amazon Simple Queue Service", _I, "Messaging", "Queue", "Requests", 4e-7, 1e5),
     Service("AWS", "Amazon Elastic File System", _S, "File Storage", "File System", "GB-Mo", 0.30, 80),
     Service("AWS", "AWS Support (Business)", _M, "Support", None, "Dollars", 1.0, 300),
-    Service(
-        "Microsoft", "Virtual Machines", _C, "Virtual Machines", "Virtual Machine", "Hours", 0.105, 20, True
-    ),
+    Service("Microsoft", "Virtual Machines", _C, "Virtual Machines", "Virtual Machine", "Hours", 0.105, 20, True),
     Service("Microsoft", "Storage", _S, "Object Storage", "Storage Account", "GB-Mo", 0.0208, 500),
-    Service(
-        "Microsoft", "Azure SQL Database", _D, "Relational Databases", "SQL Database", "Hours", 0.50, 24, True
-    ),
+    Service("Microsoft", "Azure SQL Database", _D, "Relational Databases", "SQL Database", "Hours", 0.50, 24, True),
     Service("Microsoft", "Azure Kubernetes Service", _C, "Containers", "Managed Cluster", "Hours", 0.10, 24),
     Service(
         "Microsoft",
@@ -137,9 +127,7 @@ SERVICES: tuple[Service, ...] = (
         0.008,
         400,
     ),
-    Service(
-        "Microsoft", "Azure Functions", _C, "Serverless Compute", "Function App", "Executions", 2e-7, 2e5
-    ),
+    Service("Microsoft", "Azure Functions", _C, "Serverless Compute", "Function App", "Executions", 2e-7, 2e5),
     Service("Microsoft", "Azure Monitor", _M, "Observability", "Log Analytics Workspace", "GB", 2.30, 4),
     Service(
         "Microsoft",

@@ -33,7 +33,8 @@ def measure_cli(home_dir: str, expected: dict[str, str], repeats: int = 3) -> di
     """Median wall time of `cloudledger costs --by ServiceName --format json`; `--help` and imports alone."""
     command = cloudledger_command()
     costs = [*command, "costs", "--by", "ServiceName", "--home", home_dir, "--format", "json"]
-    _run(costs)
+    if repeats > 1:
+        _run(costs)  # warm-up
     runs, output = [], ""
     for _ in range(repeats):
         seconds, output = _run(costs)

@@ -1,4 +1,4 @@
-"""Timing helpers: medians of warm runs, and running a measurement alone in a fresh process."""
+"""Timing helpers: medians of warm runs, and running a measurement alone in a watched fresh process."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import os
 import resource
 import statistics
 import time
+import traceback
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+MiB = 1024 * 1024
 
 
 def timed(fn: Callable[[], T]) -> tuple[float, T]:
@@ -39,24 +41,72 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _with_peak(fn: Callable[..., dict[str, Any]], stderr: str | None, *args: Any) -> dict[str, Any]:
-    if stderr:  # DuckDB draws progress bars on stderr during long queries; keep them out of the report
-        with open(stderr, "w") as sink:
+class MemoryLimitError(RuntimeError):
+    """The measured process grew past the memory limit and was stopped."""
+
+    def __init__(self, limit_mb: float, seconds: float) -> None:
+        super().__init__(f"stopped at {limit_mb / 1024:.1f} GiB resident after {seconds:.0f} s")
+        self.limit_mb = limit_mb
+        self.seconds = seconds
+
+
+def _child(fn: Callable[..., dict[str, Any]], args: tuple[Any, ...], log: str | None, conn: Connection) -> None:
+    if log:  # DuckDB draws progress bars on stdout during long queries: keep them out of the report
+        with open(log, "w") as sink:
+            os.dup2(sink.fileno(), 1)
             os.dup2(sink.fileno(), 2)
-    result = fn(*args)
-    return {**result, "peak_rss_mb": round(peak_rss_mb(), 1)}
+    try:
+        result = fn(*args)
+        conn.send(("ok", {**result, "peak_rss_mb": round(peak_rss_mb(), 1)}))
+    except BaseException as exc:
+        conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+    finally:
+        conn.close()
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def isolated(
-    fn: Callable[..., dict[str, Any]], *args: Any, isolate: bool = True, stderr: Path | None = None
+    fn: Callable[..., dict[str, Any]],
+    *args: Any,
+    isolate: bool = True,
+    log: Path | None = None,
+    max_rss_mb: float | None = None,
 ) -> dict[str, Any]:
-    """Call `fn(*args)` in a fresh interpreter, so that its peak memory is its own, and add `peak_rss_mb`.
+    """Call `fn(*args)` in a fresh interpreter, so that its peak memory is its own; add `peak_rss_mb`.
 
-    Without `isolate` the call runs here (faster; the peak memory then includes everything before it).
-    The fresh interpreter writes its stderr to `stderr` when given.
+    The process is stopped (MemoryLimitError) if it grows past `max_rss_mb`: the machine is shared.
+    Its stdout and stderr go to `log`. Without `isolate` the call runs here, unwatched.
     """
     if not isolate:
-        return _with_peak(fn, None, *args)
+        return {**fn(*args), "peak_rss_mb": round(peak_rss_mb(), 1)}
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_with_peak, fn, str(stderr) if stderr else None, *args).result()
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(fn, args, str(log) if log else None, send), daemon=True)
+    started = time.perf_counter()
+    process.start()
+    send.close()
+    try:
+        while not receive.poll(0.2):
+            if not process.is_alive():
+                raise RuntimeError(f"the measuring process died (exit code {process.exitcode}); see {log}")
+            if max_rss_mb and process.pid and _rss_mb(process.pid) > max_rss_mb:
+                process.kill()
+                raise MemoryLimitError(max_rss_mb, time.perf_counter() - started)
+        status, payload = receive.recv()
+    finally:
+        process.join(timeout=60)
+        if process.is_alive():
+            process.kill()
+    if status != "ok":
+        raise RuntimeError(f"the measurement failed: {payload}")
+    result: dict[str, Any] = payload
+    return result
