@@ -13,7 +13,6 @@ from cloudledger.analyses.explorer import run_costs as run_cost_query
 from cloudledger.errors import QueryError
 from cloudledger.home import Home
 from cloudledger.ledger.read import open_ledger
-from cloudledger.ledger.state import StateDB
 from cloudledger.ledger.table import Ledger, parse_as_of
 from cloudledger.render import OutputFormat, money, render_rows
 
@@ -76,6 +75,8 @@ def run_columns(home: Home, *, as_of: str | None, console: Console) -> None:
 def run_history(home: Home, *, fmt: OutputFormat, limit: int, console: Console) -> None:
     if not home.state_db_path.exists():
         raise QueryError(f"no ingests yet in {home.root}; run `cloudledger ingest PATH` first")
+    from cloudledger.ledger.state import StateDB
+
     state = StateDB(home.state_db_url)
     try:
         records = state.ingests(limit)

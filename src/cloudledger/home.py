@@ -33,6 +33,10 @@ class Home:
         return self.root / "cloudledger.yaml"
 
     @property
+    def staging_path(self) -> Path:
+        return self.root / "staging"
+
+    @property
     def lock_path(self) -> Path:
         return self.root / "ingest.lock"
 

@@ -65,7 +65,7 @@ def _kill_runs(tmp_path: Path, runs: int, seed: int) -> None:
         process.wait()
         with ingest_lock(home):
             state = StateDB(home.state_db_url)
-            recover(state, Ledger(home.ledger_path))
+            recover(state, Ledger(home.ledger_path), home.staging_path)
             attempts = [r for r in state.ingests() if r.status != "landed" or r.delta_version != before["version"]]
             state.dispose()
         after = ledger_state(home)
@@ -79,6 +79,7 @@ def _kill_runs(tmp_path: Path, runs: int, seed: int) -> None:
             assert all(r.status == "interrupted" for r in attempts)
             outcomes.append("interrupted" if attempts else "not started")
         assert not list(home.ledger_path.rglob("*.parquet#*"))
+        assert not home.staging_path.exists()
     print("outcomes:", outcomes)
 
 

@@ -20,12 +20,20 @@ import pyarrow as pa
 
 from cloudledger.errors import InputError
 from cloudledger.home import Home
-from cloudledger.ledger.state import FileRecord, SliceKey, SliceTotals, StateDB
+from cloudledger.ledger.staging import Staging, clear_stale
+from cloudledger.ledger.state import FileRecord, SliceTotals, StateDB
 from cloudledger.ledger.table import Ledger
 from cloudledger.sources import detect_source
 from cloudledger.sources.deliveries import select_deliveries
 from cloudledger.sources.files import BillingFile, expand_paths, read_header
-from cloudledger.sources.normalize import SLICE_ACCOUNT, SLICE_PERIOD, SLICE_SOURCE, SOURCE_FILE, SOURCE_ROW
+from cloudledger.sources.normalize import (
+    SLICE_ACCOUNT,
+    SLICE_PERIOD,
+    SLICE_SOURCE,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    SliceKey,
+)
 
 FileCallback = Callable[[BillingFile, int], None]
 
@@ -60,12 +68,13 @@ def ingest_lock(home: Home) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def recover(state: StateDB, ledger: Ledger) -> None:
+def recover(state: StateDB, ledger: Ledger, staging_root: Path) -> None:
     """Settle ingests that died: landed if their commit is in the Delta log, else interrupted.
 
-    Only called while holding the ingest lock, so no writer is running; staging files that a killed
-    writer left in the table folder are removed (Delta's vacuum does not see them).
+    Only called while holding the ingest lock, so no writer is running: the staged rows of dead ingests
+    and the files a killed Delta writer left in the table folder (vacuum does not see them) are removed.
     """
+    clear_stale(staging_root)
     for ingest_id in state.running_ingests():
         version = ledger.find_commit(ingest_id)
         if version is None:
@@ -143,27 +152,18 @@ def _reject_mixed_currencies(rows: pa.Table, per_currency: pa.Table) -> None:
     raise AssertionError(f"mixed currencies expected in {per_currency.num_rows} groups")  # pragma: no cover
 
 
-def _check_one_delivery(tables: Iterable[tuple[BillingFile, pa.Table]]) -> None:
+def _check_one_delivery(file: BillingFile, slices: Sequence[SliceTotals], folders: dict[SliceKey, set[Path]]) -> None:
     """Files of one slice must come from one delivery (one folder), or the slice would be counted twice."""
-    folders: dict[SliceKey, set[Path]] = {}
-    for file, table in tables:
-        keys = (
-            table.select([SLICE_PERIOD, SLICE_SOURCE, SLICE_ACCOUNT])
-            .group_by([SLICE_PERIOD, SLICE_SOURCE, SLICE_ACCOUNT])
-            .aggregate([])
-            .to_pylist()
-        )
-        for key in keys:
-            slice_key = (key[SLICE_PERIOD], key[SLICE_SOURCE], key[SLICE_ACCOUNT])
-            folders.setdefault(slice_key, set()).add(file.path.parent)
-            if len(folders[slice_key]) > 1:
-                shown = ", ".join(sorted(str(f) for f in folders[slice_key]))
-                raise InputError(
-                    f"billing period {slice_key[0]} of account {slice_key[2]} is delivered twice, "
-                    f"in {shown}; "
-                    "ingest one delivery at a time (the later ingest replaces the earlier one)",
-                    file=str(file.path),
-                )
+    for part in slices:
+        seen = folders.setdefault(part.key, set())
+        seen.add(file.path.parent)
+        if len(seen) > 1:
+            shown = ", ".join(sorted(str(f) for f in seen))
+            raise InputError(
+                f"billing period {part.billing_period} of account {part.billing_account} is delivered twice, "
+                f"in {shown}; ingest one delivery at a time (the later ingest replaces the earlier one)",
+                file=str(file.path),
+            )
 
 
 def ingest(
@@ -182,7 +182,7 @@ def ingest(
         state = StateDB(home.state_db_url)
         ledger = Ledger(home.ledger_path)
         try:
-            recover(state, ledger)
+            recover(state, ledger, home.staging_path)
             to_read, unchanged = _changed(state, files, force)
             if not to_read:
                 return IngestSummary(
@@ -191,7 +191,7 @@ def ingest(
             ingest_id = str(uuid.uuid4())
             state.start_ingest(ingest_id, len(files))
             try:
-                summary = _land(state, ledger, ingest_id, to_read, unchanged, on_file)
+                summary = _land(home, state, ledger, ingest_id, to_read, unchanged, on_file)
             except BaseException as exc:
                 state.finish_ingest(ingest_id, "failed", message=str(exc) or type(exc).__name__)
                 raise
@@ -203,6 +203,7 @@ def ingest(
 
 
 def _land(
+    home: Home,
     state: StateDB,
     ledger: Ledger,
     ingest_id: str,
@@ -210,22 +211,28 @@ def _land(
     unchanged: Sequence[str],
     on_file: FileCallback | None,
 ) -> IngestSummary:
-    read: list[tuple[BillingFile, pa.Table]] = []
-    records: list[FileRecord] = []
-    for file in to_read:
-        table, source = _read(file)
-        read.append((file, table))
-        records.append(FileRecord(str(file.path), file.sha256, file.size, source, table.num_rows, "read"))
-        if on_file:
-            on_file(file, table.num_rows)
-    _check_one_delivery(read)
-    rows = pa.concat_tables([t for _, t in read], promote_options="permissive")
-    del read
-    slices = slice_totals(rows)
-    keys = [s.key for s in slices]
-    previous = _present_slices(ledger, keys)
-    state.record_plan(ingest_id, records, slices, rows.num_rows)
-    version = ledger.replace_slices(rows, keys, ingest_id)
+    staging = Staging(home.staging_path, ingest_id)
+    try:
+        records: list[FileRecord] = []
+        totals: dict[SliceKey, SliceTotals] = {}
+        folders: dict[SliceKey, set[Path]] = {}
+        for file in to_read:
+            table, source = _read(file)
+            file_totals = slice_totals(table)
+            _check_one_delivery(file, file_totals, folders)
+            _merge_totals(totals, file_totals, file)
+            staging.add(table)
+            records.append(FileRecord(str(file.path), file.sha256, file.size, source, table.num_rows, "read"))
+            del table
+            if on_file:
+                on_file(file, records[-1].rows or 0)
+        slices = [totals[key] for key in sorted(totals)]
+        keys = [s.key for s in slices]
+        previous = _present_slices(ledger, keys)
+        state.record_plan(ingest_id, records, slices, staging.rows)
+        version = ledger.replace_slices(staging.reader(ledger.schema()), keys, ingest_id)
+    finally:
+        staging.remove()
     state.finish_ingest(ingest_id, "landed", delta_version=version)
     return IngestSummary(
         ingest_id,
@@ -233,12 +240,39 @@ def _land(
         tuple(records),
         tuple(unchanged),
         (),
-        rows.num_rows,
+        staging.rows,
         tuple(slices),
         tuple(previous),
         version,
         0.0,
     )
+
+
+def _merge_totals(totals: dict[SliceKey, SliceTotals], new: Sequence[SliceTotals], file: BillingFile) -> None:
+    """Add one file's slice totals to the ingest's; one account keeps one currency across files."""
+    for part in new:
+        seen = totals.get(part.key)
+        if seen is None:
+            totals[part.key] = part
+            continue
+        if seen.currency != part.currency:
+            raise InputError(
+                f"billing account {part.billing_account} is billed in several currencies in "
+                f"{part.billing_period} ({seen.currency}, {part.currency}); one account has one billing currency",
+                file=str(file.path),
+                column="BillingCurrency",
+            )
+        totals[part.key] = SliceTotals(
+            part.billing_period,
+            part.source,
+            part.billing_account,
+            part.currency,
+            seen.rows + part.rows,
+            seen.billed_cost + part.billed_cost,
+            seen.effective_cost + part.effective_cost,
+            seen.list_cost + part.list_cost,
+            seen.contracted_cost + part.contracted_cost,
+        )
 
 
 def _present_slices(ledger: Ledger, keys: Sequence[SliceKey]) -> list[SliceKey]:

@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from cloudledger.home import Home
 from cloudledger.ledger.table import AsOf, Ledger, Snapshot
+from cloudledger.sources.normalize import quiet_duckdb
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,8 @@ class LedgerView:
 
 
 def connect() -> ibis.BaseBackend:
-    """A DuckDB backend with UTC as its session time zone (dates are UTC in FOCUS)."""
-    con = ibis.duckdb.connect()
-    con.raw_sql("SET TimeZone = 'UTC'")
-    return con
+    """A DuckDB backend with UTC as its session time zone (dates are UTC in FOCUS), without progress bars."""
+    return quiet_duckdb()
 
 
 def snapshot_table(con: ibis.BaseBackend, snapshot: Snapshot) -> ir.Table:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from cloudledger.sources.normalize import SliceKey
+
 METADATA = sa.MetaData()
 
 INGESTS = sa.Table(
@@ -51,8 +53,6 @@ INGEST_SLICES = sa.Table(
     sa.Column("list_cost", sa.String(60), nullable=False),
     sa.Column("contracted_cost", sa.String(60), nullable=False),
 )
-
-SliceKey = tuple[str, str, str]
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,7 @@ from deltalake.exceptions import TableNotFoundError
 
 from cloudledger.errors import LedgerError
 from cloudledger.focus.spec import load_spec
-from cloudledger.ledger.state import SliceKey
-from cloudledger.sources.normalize import SLICE_COLUMNS
+from cloudledger.sources.normalize import SLICE_COLUMNS, SliceKey
 
 INGEST_ID_KEY = "cloudledger.ingest_id"
 AsOf = int | datetime | None
@@ -142,8 +141,16 @@ class Ledger:
         columns = [f"partition.{name}" for name in SLICE_COLUMNS]
         return {(row[columns[0]], row[columns[1]], row[columns[2]]) for row in actions.select(columns).to_pylist()}
 
-    def replace_slices(self, rows: pa.Table, slices: Sequence[SliceKey], ingest_id: str) -> int:
-        """Replace exactly `slices` with `rows` in one commit; return the new version."""
+    def schema(self) -> pa.Schema | None:
+        """The current version's schema (None before the first ingest)."""
+        table = self._open()
+        return None if table is None else pa.schema(table.schema().to_arrow())
+
+    def replace_slices(self, rows: pa.RecordBatchReader, slices: Sequence[SliceKey], ingest_id: str) -> int:
+        """Replace exactly `slices` with `rows` in one commit; return the new version.
+
+        `rows` must already be in the ledger's column order (plus any new columns at the end).
+        """
         props = CommitProperties(custom_metadata={INGEST_ID_KEY: ingest_id}, max_commit_retries=10)
         existing = self._open()
         if existing is None:
@@ -152,7 +159,6 @@ class Ledger:
                 str(self.path), rows, partition_by=list(SLICE_COLUMNS), mode="append", commit_properties=props
             )
         else:
-            rows = _align(rows, pa.schema(existing.schema().to_arrow()))
             write_deltalake(
                 existing,
                 rows,
@@ -164,23 +170,6 @@ class Ledger:
         version = self.version()
         assert version is not None
         return version
-
-
-def _align(rows: pa.Table, schema: pa.Schema) -> pa.Table:
-    """`rows` in the ledger's column order, with the ledger's columns it lacks as nulls."""
-    arrays = []
-    fields = []
-    for field in schema:
-        if field.name in rows.column_names:
-            arrays.append(rows[field.name].cast(field.type))
-        else:
-            arrays.append(pa.nulls(rows.num_rows, field.type))
-        fields.append(pa.field(field.name, field.type))
-    for name in rows.column_names:
-        if name not in schema.names:
-            arrays.append(rows[name])
-            fields.append(rows.schema.field(name))
-    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
 def empty_schema() -> pa.Schema:

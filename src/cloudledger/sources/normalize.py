@@ -25,6 +25,8 @@ SLICE_PERIOD = "x_billing_period"
 SLICE_SOURCE = "x_source"
 SLICE_ACCOUNT = "x_billing_account"
 SLICE_COLUMNS = (SLICE_PERIOD, SLICE_SOURCE, SLICE_ACCOUNT)
+SliceKey = tuple[str, str, str]
+"""(billing period YYYY-MM, source, billing account): the unit an ingest replaces."""
 LINEAGE_COLUMNS = (SOURCE_FILE, SOURCE_ROW)
 INTERNAL_COLUMNS = (*LINEAGE_COLUMNS, *SLICE_COLUMNS)
 REQUIRED_FOR_LEDGER = ("BillingAccountId", "BillingPeriodStart", "BillingCurrency", "BilledCost")
@@ -109,6 +111,14 @@ def normalize(rows: FileRows, spec: FocusSpec | None = None, renames: Mapping[st
     return _assemble(raw, converted, spec, rows)
 
 
+def quiet_duckdb() -> ibis.BaseBackend:
+    """A DuckDB backend in UTC that never draws its own progress bar (it would land in our stdout)."""
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET TimeZone = 'UTC'")
+    con.raw_sql("SET enable_progress_bar = false")
+    return con
+
+
 def _convert_in_duckdb(raw: pa.Table, spec: FocusSpec, file: str) -> pa.Table:
     """Convert (and check) only the columns Arrow left undone: text Tags and JSON, values Arrow could not
     parse, non-text provider columns. Every value that does not convert raises InputError."""
@@ -125,9 +135,8 @@ def _convert_in_duckdb(raw: pa.Table, spec: FocusSpec, file: str) -> pa.Table:
         if n not in columns and n != SOURCE_ROW and not raw.schema.field(n).type.equals(pa.string())
     ]
     wanted = {c.name for c in to_convert} | set(to_text) | set(REQUIRED_FOR_LEDGER) | {SOURCE_ROW}
-    con = ibis.duckdb.connect()
+    con = quiet_duckdb()
     try:
-        con.raw_sql("SET TimeZone = 'UTC'")
         table = con.create_table("raw_rows", raw.select([n for n in raw.column_names if n in wanted]), temp=True)
         typed = {c.name: _convert(table[c.name], c) for c in to_convert}
         checked = {name: typed.get(name, table[name]) for name in table.columns if name in columns}
