@@ -1,13 +1,15 @@
-"""Park an ingest's normalized rows as Parquet until its single Delta commit, so memory stays bounded.
+"""Hold an ingest's normalized rows until its single Delta commit, spilling to Parquet past a bound.
 
-Each file is read, checked and written to `<home>/staging/<ingest id>/` one at a time; the commit then
-streams the staged files into the ledger. Staging folders of ingests that died are removed by the next
-ingest (while it holds the ingest lock).
+Small ingests stay in memory. Past `SPILL_ROWS` rows, each file's rows are written to
+`<home>/staging/<ingest id>/` as they are read, so a 10-million-row ingest needs the memory of one file,
+not of all of them; the commit then streams the staged rows into the ledger. Staging folders of
+ingests that died are removed by the next ingest (while it holds the ingest lock).
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,24 +17,35 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 BATCH_ROWS = 256_000
+SPILL_ROWS = 2_000_000
+"""Rows kept in memory before staging spills to disk (about 3 GB at the ledger's width)."""
 
 
 class Staging:
-    """The staged rows of one ingest."""
+    """The rows of one ingest, in memory or spilled to Parquet files."""
 
-    def __init__(self, root: Path, ingest_id: str) -> None:
+    def __init__(self, root: Path, ingest_id: str, spill_rows: int = SPILL_ROWS) -> None:
         self.folder = root / ingest_id
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.spill_rows = spill_rows
+        self.tables: list[pa.Table] = []
         self.files: list[Path] = []
         self.schemas: list[pa.Schema] = []
         self.rows = 0
 
     def add(self, table: pa.Table) -> None:
-        path = self.folder / f"{len(self.files):05d}.parquet"
-        pq.write_table(table, path, compression="snappy")
-        self.files.append(path)
+        self.tables.append(table)
         self.schemas.append(table.schema)
         self.rows += table.num_rows
+        if sum(t.num_rows for t in self.tables) > self.spill_rows:
+            self._spill()
+
+    def _spill(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for table in self.tables:
+            path = self.folder / f"{len(self.files):05d}.parquet"
+            pq.write_table(table, path, compression="snappy")
+            self.files.append(path)
+        self.tables = []
 
     def schema(self, ledger: pa.Schema | None) -> pa.Schema:
         """The ledger's columns in its order, then columns this ingest adds (schema evolution)."""
@@ -43,13 +56,29 @@ class Staging:
         return pa.schema([*ledger, *added])
 
     def reader(self, ledger: pa.Schema | None) -> pa.RecordBatchReader:
-        """Every staged row, in the target schema (columns a file lacks are null)."""
+        """Every row, in the target schema (columns a file lacks are null)."""
         schema = self.schema(ledger)
-        dataset = ds.dataset([str(p) for p in self.files], schema=schema, format="parquet")
-        return dataset.scanner(batch_size=BATCH_ROWS).to_reader()
+        return pa.RecordBatchReader.from_batches(schema, self._batches(schema))
+
+    def _batches(self, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+        if self.files:
+            dataset = ds.dataset([str(p) for p in self.files], schema=schema, format="parquet")
+            yield from dataset.scanner(batch_size=BATCH_ROWS).to_batches()
+        for table in self.tables:
+            yield from _align(table, schema).to_batches(max_chunksize=BATCH_ROWS)
 
     def remove(self) -> None:
+        self.tables = []
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _align(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`table` with exactly `schema`'s columns, in its order (missing ones as nulls)."""
+    arrays = [
+        table[field.name].cast(field.type) if field.name in table.column_names else pa.nulls(table.num_rows, field.type)
+        for field in schema
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def clear_stale(root: Path) -> None:
