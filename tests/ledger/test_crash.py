@@ -45,13 +45,16 @@ def _big_file(path: Path, rows: int) -> Path:
 def _kill_runs(tmp_path: Path, runs: int, seed: int) -> None:
     base = Home(tmp_path / "home").ensure()
     ingest(base, [write_focus_csv(tmp_path / "first" / "focus.csv", [focus_row(BillingAccountId="A1")] * 5)])
-    big = _big_file(tmp_path / "restated.csv", 80_000)
+    big = _big_file(tmp_path / "restated.csv", 120_000)
     reference = Home(tmp_path / "reference").ensure()
     ingest(reference, [tmp_path / "first" / "focus.csv"])
     started = time.perf_counter()
     ingest(reference, [big])
     complete = ledger_state(reference)
-    duration = time.perf_counter() - started + 1.5  # + interpreter start and imports
+    duration = time.perf_counter() - started
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import cloudledger.cli, cloudledger.ledger.ingest"], check=True)
+    startup = time.perf_counter() - started
     rng = random.Random(seed)
     outcomes = []
     for attempt in range(runs):
@@ -60,7 +63,7 @@ def _kill_runs(tmp_path: Path, runs: int, seed: int) -> None:
         before = ledger_state(home)
         env = {**os.environ, "CLOUDLEDGER_HOME": str(home.root)}
         process = subprocess.Popen([*CLI, "ingest", str(big), "--quiet"], env=env)
-        time.sleep(rng.uniform(0.05, duration))
+        time.sleep(rng.uniform(0.8 * startup, startup + 1.6 * duration))  # from imports to after the commit
         process.send_signal(signal.SIGKILL)
         process.wait()
         with ingest_lock(home):
