@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -195,9 +195,7 @@ def ingest(
             except BaseException as exc:
                 state.finish_ingest(ingest_id, "failed", message=str(exc) or type(exc).__name__)
                 raise
-            return IngestSummary(
-                **{**summary.__dict__, "files_superseded": superseded, "seconds": time.perf_counter() - started}
-            )
+            return replace(summary, files_superseded=superseded, seconds=time.perf_counter() - started)
         finally:
             state.dispose()
 
