@@ -72,3 +72,28 @@ def test_unknown_column_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["costs", "--by", "Nope", "--home", home])
     assert result.exit_code != 0
     assert "unknown column 'Nope'" in str(result.exception)
+
+
+def test_large_ingest_summary_is_one_line_per_account(tmp_path: Path) -> None:
+    rows = []
+    for month in range(30):
+        start = f"{2023 + month // 12}-{month % 12 + 1:02d}-01T00:00:00Z"
+        end = f"{2023 + (month + 1) // 12}-{(month + 1) % 12 + 1:02d}-01T00:00:00Z"
+        for account, cost in (("A", "1.25"), ("B", "2.5")):
+            rows.append(
+                focus_row(
+                    BillingAccountId=account,
+                    BilledCost=cost,
+                    BillingPeriodStart=start,
+                    BillingPeriodEnd=end,
+                    ChargePeriodStart=start,
+                    ChargePeriodEnd=end,
+                )
+            )
+    write_focus_csv(tmp_path / "f.csv", rows)
+    result = runner.invoke(app, ["ingest", str(tmp_path / "f.csv"), "--home", str(tmp_path / "h")], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Per account" in result.output and "60 slice(s)" in result.output
+    lines = [line for line in result.output.splitlines() if "2023-01 to 2025-06" in line]
+    assert len(lines) == 2
+    assert "37.50" in lines[0] and "75.00" in lines[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -33,6 +34,42 @@ def run_ingest(
     return summary
 
 
+SCREEN_SLICES = 24
+"""Above this many slices the summary shows one line per billing account (use --format csv for all)."""
+
+
+def _per_account(summary: IngestSummary) -> list[dict[str, Any]]:
+    """One line per (source, billing account, currency): periods covered and their totals."""
+    lines: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for s in summary.slices:
+        key = (s.source, s.billing_account, s.currency or "?")
+        line = lines.setdefault(
+            key,
+            {
+                "Periods": "",
+                "Source": s.source,
+                "BillingAccountId": s.billing_account,
+                "Currency": s.currency,
+                "Slices": 0,
+                "Replaced": 0,
+                "Rows": 0,
+                "BilledCost": Decimal(0),
+                "EffectiveCost": Decimal(0),
+                "first": s.billing_period,
+                "last": s.billing_period,
+            },
+        )
+        line["Slices"] += 1
+        line["Replaced"] += s.key in summary.replaced
+        line["Rows"] += s.rows
+        line["BilledCost"] += s.billed_cost
+        line["EffectiveCost"] += s.effective_cost
+        line["first"], line["last"] = min(line["first"], s.billing_period), max(line["last"], s.billing_period)
+    for line in lines.values():
+        line["Periods"] = f"{line.pop('first')} to {line.pop('last')}"
+    return [lines[k] for k in sorted(lines)]
+
+
 def print_summary(summary: IngestSummary, console: Console, fmt: OutputFormat = "table") -> None:
     """Files, rows, slices replaced, totals per billing account and period, Delta version."""
     rows = [
@@ -57,14 +94,8 @@ def print_summary(summary: IngestSummary, console: Console, fmt: OutputFormat = 
             f"(ledger version {summary.delta_version}). Use --force to re-read them."
         )
         return
-    render_rows(
-        console,
-        list(rows[0]),
-        rows,
-        "table",
-        money_columns=("BilledCost", "EffectiveCost"),
-        title="Slices written",
-    )
+    shown, title = (rows, "Slices written") if len(rows) <= SCREEN_SLICES else (_per_account(summary), "Per account")
+    render_rows(console, list(shown[0]), shown, "table", money_columns=("BilledCost", "EffectiveCost"), title=title)
     billed: dict[str, Decimal] = {}
     for s in summary.slices:
         billed[s.currency or "?"] = billed.get(s.currency or "?", Decimal(0)) + s.billed_cost
