@@ -91,7 +91,9 @@ def test_large_ingest_summary_is_one_line_per_account(tmp_path: Path) -> None:
                 )
             )
     write_focus_csv(tmp_path / "f.csv", rows)
-    result = runner.invoke(app, ["ingest", str(tmp_path / "f.csv"), "--home", str(tmp_path / "h")], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["ingest", str(tmp_path / "f.csv"), "--home", str(tmp_path / "h")], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     assert "Per account" in result.output and "60 slice(s)" in result.output
     lines = [line for line in result.output.splitlines() if "2023-01 to 2025-06" in line]
