@@ -17,16 +17,15 @@ from cloudledger.home import Home
 from cloudledger.ledger.read import connect, open_ledger
 from cloudledger.ledger.table import parse_as_of
 from cloudledger.render import OutputFormat, render_rows
-from cloudledger.sources.files import BillingFile, expand_paths, read_csv_as_text, read_header, read_parquet
+from cloudledger.sources.files import BillingFile, expand_paths, read_raw, row_numbers
 from cloudledger.sources.normalize import SOURCE_FILE, SOURCE_ROW
 
 
 def raw_rows(file: BillingFile) -> pa.Table:
     """A file's rows exactly as written (CSV as text), with their file and 1-based row number."""
-    header = read_header(file)
-    table = read_parquet(file) if file.kind == "parquet" else read_csv_as_text(file, header)
+    table = read_raw(file)
     table = table.append_column(SOURCE_FILE, pa.array([str(file.path)] * table.num_rows, pa.string()))
-    return table.append_column(SOURCE_ROW, pa.array(range(1, table.num_rows + 1), pa.int64()))
+    return table.append_column(SOURCE_ROW, row_numbers(table.num_rows))
 
 
 def validate_file(file: BillingFile) -> list[tuple[str | None, ValidationReport]]:

@@ -20,9 +20,7 @@ from cloudledger.demo.formats import (
 from cloudledger.demo.months import DAY, Month
 from cloudledger.demo.population import Streams
 from cloudledger.demo.records import ARROW_KIND, NEUTRAL_COLUMNS, account_table, month_fields, template_table
-from cloudledger.demo.usage import PRICING_CATEGORIES, STANDARD, UsageRows
-
-POW10 = 10 ** np.arange(11, dtype=np.int64)
+from cloudledger.demo.usage import POW10, PRICING_CATEGORIES, STANDARD, UsageRows
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from cloudledger.ledger.state import FileRecord, SliceTotals, StateDB
 from cloudledger.ledger.table import Ledger
 from cloudledger.sources import detect_source
 from cloudledger.sources.deliveries import select_deliveries
-from cloudledger.sources.files import BillingFile, expand_paths, read_header
+from cloudledger.sources.files import BillingFile, expand_paths
 from cloudledger.sources.normalize import (
     SLICE_ACCOUNT,
     SLICE_PERIOD,
@@ -101,7 +101,7 @@ def _changed(state: StateDB, files: Sequence[BillingFile], force: bool) -> tuple
 def _read(file: BillingFile) -> tuple[pa.Table, str]:
     if file.size == 0:
         raise InputError("the file is empty: expected a header row and billing rows", file=str(file.path))
-    if not read_header(file):
+    if not file.header:
         raise InputError("the file has no header row", file=str(file.path))
     source = detect_source(file)
     table = source.read(file)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from cloudledger.errors import UnknownFormatError
-from cloudledger.sources.files import BillingFile, read_header
+from cloudledger.sources.files import BillingFile
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def register(source: Source) -> Source:
 def detect_source(file: BillingFile) -> Source:
     """The registered source that recognises `file`'s header."""
     load_builtin_sources()
-    header = read_header(file)
+    header = file.header
     matches = [s for s in REGISTRY.values() if s.detect(header)]
     if not matches:
         shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")

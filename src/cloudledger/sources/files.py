@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -59,6 +60,11 @@ class BillingFile:
     @cached_property
     def size(self) -> int:
         return self.path.stat().st_size
+
+    @cached_property
+    def header(self) -> list[str]:
+        """The column names (read once per file)."""
+        return read_header(self)
 
     @cached_property
     def sha256(self) -> str:
@@ -132,6 +138,16 @@ def read_csv_as_text(file: BillingFile, header: Sequence[str]) -> pa.Table:
     except (OSError, EOFError, zlib.error, pa.ArrowException) as exc:
         raise InputError(f"cannot read as CSV: {exc}", file=str(file.path)) from exc
     return table.rename_columns([name.strip() for name in table.column_names])
+
+
+def read_raw(file: BillingFile) -> pa.Table:
+    """A file's rows as written: CSV as text, Parquet with its own types."""
+    return read_parquet(file) if file.kind == "parquet" else read_csv_as_text(file, file.header)
+
+
+def row_numbers(count: int) -> pa.Array:
+    """1-based data row numbers (the header excluded), as the ledger's `x_source_row`."""
+    return pa.array(np.arange(1, count + 1, dtype=np.int64))
 
 
 def read_parquet(file: BillingFile) -> pa.Table:

@@ -15,7 +15,7 @@ from cloudledger.errors import InputError
 from cloudledger.focus.spec import LEDGER_FOCUS_VERSION, load_spec
 from cloudledger.focus.upgrade import STEPS, plan_upgrade
 from cloudledger.sources import ColumnMapping, Source, register
-from cloudledger.sources.files import BillingFile, read_csv_as_text, read_header, read_parquet
+from cloudledger.sources.files import BillingFile, read_raw
 from cloudledger.sources.normalize import FileRows, normalize
 
 NAME = "focus"
@@ -29,8 +29,7 @@ def detect(header: Sequence[str]) -> bool:
 
 def read(file: BillingFile) -> pa.Table:
     """Ledger rows of one FOCUS file of any supported version."""
-    header = read_header(file)
-    raw = read_parquet(file) if file.kind == "parquet" else read_csv_as_text(file, header)
+    raw = read_raw(file)
     plan = plan_upgrade(list(raw.column_names))
     mandatory = {c.name for c in load_spec().mandatory()}
     missing = [name for name in plan.missing if name in mandatory]

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from cloudledger.errors import InputError
 from cloudledger.focus.spec import MONEY_TYPE, TIMESTAMP_TYPE, FocusColumn, FocusSpec, load_spec
+from cloudledger.sources.files import row_numbers
 
 SOURCE_FILE = "x_source_file"
 SOURCE_ROW = "x_source_row"
@@ -106,7 +106,7 @@ def normalize(rows: FileRows, spec: FocusSpec | None = None, renames: Mapping[st
             file=rows.file,
         )
     raw = _parse_in_arrow(_without_null_types(raw), spec)
-    raw = raw.append_column(SOURCE_ROW, pa.array(np.arange(1, raw.num_rows + 1, dtype=np.int64)))
+    raw = raw.append_column(SOURCE_ROW, row_numbers(raw.num_rows))
     converted = _convert_in_duckdb(raw, spec, rows.file)
     return _assemble(raw, converted, spec, rows)
 
