@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -192,17 +193,18 @@ class StateDB:
         return FileRecord(row.path, row.sha256, row.size, row.source, row.rows, row.action)
 
     def ingests(self, limit: int | None = None) -> list[IngestRecord]:
-        query = sa.select(INGESTS).order_by(INGESTS.c.started_at.desc())
-        if limit:
-            query = query.limit(limit)
+        return self._ingests(sa.select(INGESTS).order_by(INGESTS.c.started_at.desc()).limit(limit))
+
+    def ingest(self, ingest_id: str) -> IngestRecord | None:
+        found = self._ingests(sa.select(INGESTS).where(INGESTS.c.id == ingest_id))
+        return found[0] if found else None
+
+    def _ingests(self, query: sa.Select[Any]) -> list[IngestRecord]:
         with self.engine.connect() as conn:
             return [
                 IngestRecord(r.id, r.started_at, r.ended_at, r.status, r.delta_version, r.files, r.rows, r.message)
                 for r in conn.execute(query)
             ]
-
-    def ingest(self, ingest_id: str) -> IngestRecord | None:
-        return next((r for r in self.ingests() if r.id == ingest_id), None)
 
     def slices(self, ingest_id: str) -> list[SliceTotals]:
         query = sa.select(INGEST_SLICES).where(INGEST_SLICES.c.ingest_id == ingest_id)
