@@ -8,11 +8,21 @@ import pytest
 
 from cloudledger.errors import UnknownFormatError
 from cloudledger.sources import REGISTRY, detect_source, load_builtin_sources
-from cloudledger.sources.files import expand_paths
+from cloudledger.sources.files import BillingFile, expand_paths, file_kind
 
 REPO = Path(__file__).resolve().parents[2]
-KINDS = ("aws-cur-legacy", "azure-ea", "azure-mca", "focus-other", "gcp-billing", "oci-cost", "seeds")
-OWN_SAMPLES = {"focus": ["focus-other/focus_sample.csv"]}
+KINDS = ("aws-cur-legacy", "azure-ea", "azure-mca", "focus-other", "gcp-billing", "oci-cost", "opencost", "seeds")
+OWN_SAMPLES: dict[str, list[str]] = {
+    "focus": ["focus-other/focus_sample.csv"],
+}
+"""Each built-in source and the samples it must recognise (every other sample must be refused)."""
+
+
+def _sample_files(samples_dir: Path) -> list[BillingFile]:
+    files = [f for kind in KINDS for f in expand_paths([samples_dir / kind])]
+    json_files = sorted((samples_dir / "opencost").glob("*.json"))
+    files += [BillingFile(p.resolve(), kind) for p in json_files if (kind := file_kind(p)) is not None]
+    return list(dict.fromkeys(files))
 
 
 def test_every_source_has_samples_and_a_docs_page() -> None:
@@ -25,24 +35,12 @@ def test_every_source_has_samples_and_a_docs_page() -> None:
 def test_sources_recognise_exactly_their_own_samples(samples_dir: Path) -> None:
     load_builtin_sources()
     own = {sample: name for name, samples in OWN_SAMPLES.items() for sample in samples}
-    billing = [
-        f
-        for kind in (
-            "aws-cur-legacy",
-            "azure-ea",
-            "azure-mca",
-            "focus-other",
-            "gcp-billing",
-            "oci-cost",
-            "seeds",
-        )
-        for f in expand_paths([samples_dir / kind])
-    ]
-    assert len(billing) >= 12
+    billing = _sample_files(samples_dir)
+    assert len(billing) >= 14
     for file in billing:
         relative = file.path.relative_to(samples_dir.resolve()).as_posix()
         if relative in own:
-            assert detect_source(file).name == own[relative]
+            assert detect_source(file).name == own[relative], relative
         else:
             with pytest.raises(UnknownFormatError, match="no known source recognises"):
                 detect_source(file)

@@ -23,9 +23,10 @@ from cloudledger.home import Home
 from cloudledger.ledger.staging import Staging, clear_stale
 from cloudledger.ledger.state import FileRecord, SliceTotals, StateDB
 from cloudledger.ledger.table import Ledger
-from cloudledger.sources import detect_source
+from cloudledger.sources import Source, detect_source
 from cloudledger.sources.deliveries import select_deliveries
 from cloudledger.sources.files import BillingFile, expand_paths
+from cloudledger.sources.native import NativeTotal, SourceRows, merge_native
 from cloudledger.sources.normalize import (
     SLICE_ACCOUNT,
     SLICE_PERIOD,
@@ -98,16 +99,67 @@ def _changed(state: StateDB, files: Sequence[BillingFile], force: bool) -> tuple
     return to_read, unchanged
 
 
-def _read(file: BillingFile) -> tuple[pa.Table, str]:
+def _source_of(file: BillingFile, extra: Sequence[Source]) -> Source:
     if file.size == 0:
         raise InputError("the file is empty: expected a header row and billing rows", file=str(file.path))
     if not file.header:
         raise InputError("the file has no header row", file=str(file.path))
-    source = detect_source(file)
-    table = source.read(file)
-    if table.num_rows == 0:
-        raise InputError("the file has a header but no billing rows", file=str(file.path))
-    return table, source.name
+    return detect_source(file, extra)
+
+
+@dataclass(frozen=True)
+class _ReadJob:
+    """Files one source reads in one call: a single file, or all of a read-together source's files."""
+
+    source: Source
+    files: tuple[BillingFile, ...]
+
+    def read(self) -> Iterator[SourceRows]:
+        if self.source.read_together is not None:
+            yield from self.source.read_together(self.files)
+            return
+        (file,) = self.files
+        result = self.source.read(file)
+        if result.table.num_rows == 0:
+            raise InputError("the file has a header but no billing rows", file=str(file.path))
+        yield result
+
+
+def _plan_reads(
+    state: StateDB, files: Sequence[BillingFile], force: bool, extra: Sequence[Source]
+) -> tuple[list[_ReadJob], list[str]]:
+    """What to read (new or changed files; every file of a read-together source when one changed)."""
+    to_read, unchanged = _changed(state, files, force)
+    changed = set(to_read)
+    jobs: list[_ReadJob] = []
+    together: dict[str, list[BillingFile]] = {}
+    sources: dict[str, Source] = {}
+    for file in files:
+        source = _source_of(file, extra) if file in changed or _is_together_candidate(file) else None
+        if source is None:
+            continue
+        if source.read_together is None:
+            if file in changed:
+                jobs.append(_ReadJob(source, (file,)))
+            continue
+        sources[source.name] = source
+        together.setdefault(source.name, []).append(file)
+    for name, group in together.items():
+        if changed.intersection(group):
+            jobs.append(_ReadJob(sources[name], tuple(group)))
+            reread = {str(f.path) for f in group}
+            unchanged = [path for path in unchanged if path not in reread]
+    return jobs, unchanged
+
+
+def _is_together_candidate(file: BillingFile) -> bool:
+    """Whether an unchanged file may belong to a read-together source (then its source is detected)."""
+    from cloudledger.sources import REGISTRY, load_builtin_sources
+
+    load_builtin_sources()
+    if not any(s.read_together is not None for s in REGISTRY.values()):
+        return False
+    return file.size > 0 and bool(file.header)
 
 
 def slice_totals(rows: pa.Table) -> list[SliceTotals]:
@@ -172,8 +224,11 @@ def ingest(
     *,
     force: bool = False,
     on_file: FileCallback | None = None,
+    sources: Sequence[Source] = (),
 ) -> IngestSummary:
-    """Ingest files: new or changed files replace the slices they cover; unchanged files are skipped."""
+    """Ingest files: new or changed files replace the slices they cover; unchanged files are skipped.
+
+    `sources` are tried before the built-in ones (the CSV mappings of the user's `cloudledger.yaml`)."""
     started = time.perf_counter()
     selection = select_deliveries(expand_paths(paths))
     files = selection.files
@@ -183,15 +238,15 @@ def ingest(
         ledger = Ledger(home.ledger_path)
         try:
             recover(state, ledger, home.staging_path)
-            to_read, unchanged = _changed(state, files, force)
-            if not to_read:
+            jobs, unchanged = _plan_reads(state, files, force, sources)
+            if not jobs:
                 return IngestSummary(
                     None, "unchanged", (), tuple(unchanged), superseded, 0, (), (), ledger.version(), 0.0
                 )
             ingest_id = str(uuid.uuid4())
             state.start_ingest(ingest_id, len(files))
             try:
-                summary = _land(home, state, ledger, ingest_id, to_read, unchanged, on_file)
+                summary = _land(home, state, ledger, ingest_id, jobs, unchanged, on_file)
             except BaseException as exc:
                 state.finish_ingest(ingest_id, "failed", message=str(exc) or type(exc).__name__)
                 raise
@@ -205,7 +260,7 @@ def _land(
     state: StateDB,
     ledger: Ledger,
     ingest_id: str,
-    to_read: Sequence[BillingFile],
+    jobs: Sequence[_ReadJob],
     unchanged: Sequence[str],
     on_file: FileCallback | None,
 ) -> IngestSummary:
@@ -213,21 +268,34 @@ def _land(
     try:
         records: list[FileRecord] = []
         totals: dict[SliceKey, SliceTotals] = {}
+        native: list[NativeTotal] = []
         folders: dict[SliceKey, set[Path]] = {}
-        for file in to_read:
-            table, source = _read(file)
-            file_totals = slice_totals(table)
-            _check_one_delivery(file, file_totals, folders)
-            _merge_totals(totals, file_totals, file)
-            staging.add(table)
-            records.append(FileRecord(str(file.path), file.sha256, file.size, source, table.num_rows, "read"))
-            del table
-            if on_file:
-                on_file(file, records[-1].rows or 0)
+        for job in jobs:
+            rows_per_file: dict[str, int] = {}
+            for result in job.read():
+                table = result.table
+                file_totals = slice_totals(table)
+                if job.source.read_together is None:
+                    _check_one_delivery(job.files[0], file_totals, folders)
+                _merge_totals(totals, file_totals, job.files[0])
+                native.extend(result.native)
+                for path, count in _rows_per_file(table).items():
+                    rows_per_file[path] = rows_per_file.get(path, 0) + count
+                staging.add(table)
+                del table, result
+            if not rows_per_file:
+                raise InputError(
+                    "the files have headers but no billing rows", file=", ".join(str(f.path) for f in job.files)
+                )
+            for file in job.files:
+                rows = rows_per_file.get(str(file.path), 0)
+                records.append(FileRecord(str(file.path), file.sha256, file.size, job.source.name, rows, "read"))
+                if on_file:
+                    on_file(file, rows)
         slices = [totals[key] for key in sorted(totals)]
         keys = [s.key for s in slices]
         previous = _present_slices(ledger, keys)
-        state.record_plan(ingest_id, records, slices, staging.rows)
+        state.record_plan(ingest_id, records, slices, staging.rows, merge_native(native))
         version = ledger.replace_slices(staging.reader(ledger.schema()), keys, ingest_id)
     finally:
         staging.remove()
@@ -271,6 +339,12 @@ def _merge_totals(totals: dict[SliceKey, SliceTotals], new: Sequence[SliceTotals
             seen.list_cost + part.list_cost,
             seen.contracted_cost + part.contracted_cost,
         )
+
+
+def _rows_per_file(table: pa.Table) -> dict[str, int]:
+    counts = table.group_by([SOURCE_FILE]).aggregate([([], "count_all")])
+    paths, numbers = counts[SOURCE_FILE].to_pylist(), counts["count_all"].to_pylist()
+    return {str(path): int(n) for path, n in zip(paths, numbers, strict=True)}
 
 
 def _present_slices(ledger: Ledger, keys: Sequence[SliceKey]) -> list[SliceKey]:

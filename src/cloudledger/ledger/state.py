@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cloudledger.sources.native import NativeTotal
 from cloudledger.sources.normalize import SliceKey
 
 METADATA = sa.MetaData()
@@ -53,6 +54,19 @@ INGEST_SLICES = sa.Table(
     sa.Column("effective_cost", sa.String(60), nullable=False),
     sa.Column("list_cost", sa.String(60), nullable=False),
     sa.Column("contracted_cost", sa.String(60), nullable=False),
+)
+INGEST_NATIVE_TOTALS = sa.Table(
+    "ingest_native_totals",
+    METADATA,
+    sa.Column("ingest_id", sa.ForeignKey("ingests.id"), nullable=False, index=True),
+    sa.Column("billing_period", sa.String(7), nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("billing_account", sa.Text, nullable=False),
+    sa.Column("currency", sa.String(16), nullable=False),
+    sa.Column("metric", sa.String(64), nullable=False),
+    sa.Column("native_column", sa.Text, nullable=False),
+    sa.Column("amount", sa.String(60), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
 )
 
 
@@ -137,10 +151,18 @@ class StateDB:
             )
 
     def record_plan(
-        self, ingest_id: str, files: Sequence[FileRecord], slices: Iterable[SliceTotals], rows: int
+        self,
+        ingest_id: str,
+        files: Sequence[FileRecord],
+        slices: Iterable[SliceTotals],
+        rows: int,
+        native: Iterable[NativeTotal] = (),
     ) -> None:
         """What the ingest is about to commit, written before the Delta commit (kept if it crashes)."""
+        native_rows = [{"ingest_id": ingest_id, **vars(t), "amount": str(t.amount)} for t in native]
         with self.engine.begin() as conn:
+            if native_rows:
+                conn.execute(INGEST_NATIVE_TOTALS.insert(), native_rows)
             if files:
                 conn.execute(INGEST_FILES.insert(), [{"ingest_id": ingest_id, **vars(f)} for f in files])
             slice_rows = [
@@ -220,6 +242,25 @@ class StateDB:
                     Decimal(r.effective_cost),
                     Decimal(r.list_cost),
                     Decimal(r.contracted_cost),
+                )
+                for r in conn.execute(query)
+            ]
+
+    def native_totals(self, ingest_id: str) -> list[NativeTotal]:
+        """The native cost-column totals an ingest recorded, per slice, currency and metric."""
+        table = INGEST_NATIVE_TOTALS
+        query = sa.select(table).where(table.c.ingest_id == ingest_id)
+        with self.engine.connect() as conn:
+            return [
+                NativeTotal(
+                    r.billing_period,
+                    r.source,
+                    r.billing_account,
+                    r.currency,
+                    r.metric,
+                    r.native_column,
+                    Decimal(r.amount),
+                    r.rows,
                 )
                 for r in conn.execute(query)
             ]

@@ -6,13 +6,13 @@ whose `detect(header)` accepts a file's column names, so `cloudledger ingest PAT
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import importlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-
-import pyarrow as pa
 
 from cloudledger.errors import UnknownFormatError
 from cloudledger.sources.files import BillingFile
+from cloudledger.sources.native import NativeTotal, SourceRows
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,15 @@ class Source:
     name: str
     description: str
     detect: Callable[[Sequence[str]], bool]
-    read: Callable[[BillingFile], pa.Table]
+    read: Callable[[BillingFile], SourceRows]
+    """Ledger rows of one file (normalised, with `x_source_file`/`x_source_row`) and its native totals."""
     column_map: tuple[ColumnMapping, ...] = field(default=())
     notes: str = ""
     """Markdown for the docs page: what the files look like, what to know before ingesting them."""
+    read_together: Callable[[Sequence[BillingFile]], Iterable[SourceRows]] | None = None
+    """For formats whose files only make sense together (Azure actual + amortized cost of one period):
+    called once per ingest with all of the ingest's files of this source, instead of `read` per file.
+    When one of them changed, all of them are read again."""
 
 
 REGISTRY: dict[str, Source] = {}
@@ -48,31 +53,40 @@ def register(source: Source) -> Source:
     return source
 
 
-def detect_source(file: BillingFile) -> Source:
-    """The registered source that recognises `file`'s header."""
+def detect_source(file: BillingFile, extra: Sequence[Source] = ()) -> Source:
+    """The source that recognises `file`'s header: `extra` ones first (mappings from the user's
+    `cloudledger.yaml`), then the registered ones."""
     load_builtin_sources()
     header = file.header
-    matches = [s for s in REGISTRY.values() if s.detect(header)]
+    matches = [s for s in (*extra, *REGISTRY.values()) if s.detect(header)]
     if not matches:
         shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
         raise UnknownFormatError(
             "not a billing export cloudledger can read: no known source recognises its columns "
-            f"({shown}); known sources: {', '.join(sorted(REGISTRY))}",
+            f"({shown}); known sources: {', '.join(sorted({*REGISTRY, *(s.name for s in extra)}))}; "
+            "a CSV of another layout can be mapped in cloudledger.yaml (see docs/sources/csv.md)",
             file=str(file.path),
         )
     return matches[0]
 
 
+BUILTIN_SOURCES = ("focus",)
+"""Modules under `cloudledger.sources` that register a source, in detection order."""
+
+
 def load_builtin_sources() -> None:
     """Import the built-in source modules (each registers itself on import)."""
-    from cloudledger.sources import focus  # noqa: F401
+    for module in BUILTIN_SOURCES:
+        importlib.import_module(f"cloudledger.sources.{module}")
 
 
 __all__ = [
     "REGISTRY",
     "BillingFile",
     "ColumnMapping",
+    "NativeTotal",
     "Source",
+    "SourceRows",
     "detect_source",
     "load_builtin_sources",
     "register",

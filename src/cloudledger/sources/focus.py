@@ -9,26 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pyarrow as pa
-
 from cloudledger.errors import InputError
 from cloudledger.focus.spec import LEDGER_FOCUS_VERSION, load_spec
 from cloudledger.focus.upgrade import STEPS, plan_upgrade
 from cloudledger.sources import ColumnMapping, Source, register
 from cloudledger.sources.files import BillingFile, read_raw
+from cloudledger.sources.native import SourceRows, sum_native_by_slice
 from cloudledger.sources.normalize import FileRows, normalize
 
 NAME = "focus"
 SIGNATURE = frozenset({"BilledCost", "BillingAccountId", "ChargePeriodStart", "ChargePeriodEnd"})
 """Columns every FOCUS version since 1.0-preview has, and no native provider export uses."""
+NATIVE_METRICS = ("BilledCost", "EffectiveCost")
+"""Cost columns summed as written, for `reconcile` (1.0-preview has no EffectiveCost: it is skipped)."""
 
 
 def detect(header: Sequence[str]) -> bool:
     return SIGNATURE.issubset(header)
 
 
-def read(file: BillingFile) -> pa.Table:
-    """Ledger rows of one FOCUS file of any supported version."""
+def read(file: BillingFile) -> SourceRows:
+    """Ledger rows of one FOCUS file of any supported version, with its BilledCost/EffectiveCost totals."""
     raw = read_raw(file)
     plan = plan_upgrade(list(raw.column_names))
     mandatory = {c.name for c in load_spec().mandatory()}
@@ -38,7 +39,14 @@ def read(file: BillingFile) -> pa.Table:
             f"missing mandatory FOCUS column(s) {', '.join(missing)}; a FOCUS {plan.source_version} export has them",
             file=str(file.path),
         )
-    return normalize(FileRows(plan.apply(raw, as_strings=True), str(file.path), NAME))
+    rows = normalize(FileRows(plan.apply(raw, as_strings=True), str(file.path), NAME))
+    native = [
+        total
+        for metric in NATIVE_METRICS
+        if metric in raw.column_names
+        for total in sum_native_by_slice(rows, raw[metric], metric=metric, native_column=metric, file=str(file.path))
+    ]
+    return SourceRows(rows, tuple(native))
 
 
 def _column_map() -> tuple[ColumnMapping, ...]:
