@@ -6,6 +6,7 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,11 +17,12 @@ from typing import Literal
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from cloudledger.errors import InputError
 
-FileKind = Literal["csv", "csv.gz", "parquet", "json"]
+FileKind = Literal["csv", "csv.gz", "parquet", "json", "jsonl", "jsonl.gz"]
 NULL_TEXT = ["", "NULL", "null"]
 """Text that means null in the providers' CSV exports (FOCUS samples write NULL, Oracle writes '')."""
 
@@ -31,7 +33,13 @@ _SUFFIXES: dict[str, FileKind] = {
     ".snappy.parquet": "parquet",
     ".gz.parquet": "parquet",
     ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonl.gz": "jsonl.gz",
+    ".ndjson.gz": "jsonl.gz",
+    ".json.gz": "jsonl.gz",
 }
+"""`.json.gz` is newline-delimited JSON, as BigQuery exports it; `.json` is one JSON document."""
 MANIFEST_NAMES = ("manifest.json",)
 
 
@@ -90,7 +98,10 @@ def expand_paths(paths: Iterable[str | Path]) -> list[BillingFile]:
             continue
         kind = file_kind(path)
         if kind is None:
-            raise InputError("not a billing export file: expected .csv, .csv.gz, .parquet or .json", file=str(path))
+            raise InputError(
+                "not a billing export file: expected .csv, .csv.gz, .parquet, .json, .jsonl or .json.gz",
+                file=str(path),
+            )
         found.append(BillingFile(path.resolve(), kind))
     unique = list(dict.fromkeys(found))
     if not unique:
@@ -100,7 +111,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[BillingFile]:
 
 def _open_text(file: BillingFile) -> io.TextIOBase:
     raw = file.path.open("rb")
-    stream = gzip.GzipFile(fileobj=raw) if file.kind == "csv.gz" else raw
+    stream = gzip.GzipFile(fileobj=raw) if file.kind in ("csv.gz", "jsonl.gz") else raw
     return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
 
 
@@ -111,11 +122,35 @@ def read_header(file: BillingFile) -> list[str]:
             return list(pq.read_schema(file.path).names)
         if file.kind == "json":
             return []
+        if file.kind in ("jsonl", "jsonl.gz"):
+            return _jsonl_keys(file)
         with _open_text(file) as text:
             first = next(csv.reader(text), [])
             return [name.strip() for name in first]
     except (OSError, EOFError, zlib.error, pa.ArrowException, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the file's header: {exc}", file=str(file.path)) from exc
+
+
+def _jsonl_keys(file: BillingFile) -> list[str]:
+    """The keys of the first object of a newline-delimited JSON file (its 'header')."""
+    with _open_text(file) as text:
+        for line in text:
+            if line.strip():
+                try:
+                    first = json.loads(line)
+                except ValueError as exc:
+                    raise InputError(f"not newline-delimited JSON: {exc}", file=str(file.path), row=1) from exc
+                return list(first) if isinstance(first, dict) else []
+    return []
+
+
+def read_jsonl(file: BillingFile) -> pa.Table:
+    """A newline-delimited JSON file with the types Arrow infers over the whole file (nested as structs)."""
+    try:
+        with pa.input_stream(str(file.path), compression="gzip" if file.kind == "jsonl.gz" else None) as stream:
+            return pajson.read_json(stream, read_options=pajson.ReadOptions(block_size=16 << 20))
+    except (OSError, EOFError, zlib.error, pa.ArrowException) as exc:
+        raise InputError(f"cannot read as newline-delimited JSON: {exc}", file=str(file.path)) from exc
 
 
 def read_csv_as_text(file: BillingFile, header: Sequence[str]) -> pa.Table:
@@ -142,7 +177,11 @@ def read_csv_as_text(file: BillingFile, header: Sequence[str]) -> pa.Table:
 
 def read_raw(file: BillingFile) -> pa.Table:
     """A file's rows as written: CSV as text, Parquet with its own types."""
-    return read_parquet(file) if file.kind == "parquet" else read_csv_as_text(file, file.header)
+    if file.kind == "parquet":
+        return read_parquet(file)
+    if file.kind in ("jsonl", "jsonl.gz"):
+        return read_jsonl(file)
+    return read_csv_as_text(file, file.header)
 
 
 def row_numbers(count: int) -> pa.Array:
