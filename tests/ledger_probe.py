@@ -16,7 +16,7 @@ def ledger_state(home: Home, as_of: AsOf = None) -> dict[str, Any]:
     """Version, row count and per-slice exact totals: equal states mean equal ledgers for billing."""
     view = open_ledger(home, as_of)
     try:
-        t = view.table
+        t = view.all_rows
         keys = ["x_billing_period", "x_source", "x_billing_account"]
         agg = t.group_by(keys).aggregate(rows=t.count(), **{m: t[m].sum() for m in METRICS})
         rows = view.con.to_pyarrow(agg).to_pylist()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -150,6 +151,40 @@ def validate(
 
 
 @app.command()
+def reconcile(
+    invoices: Annotated[
+        Path | None,
+        typer.Option("--invoices", metavar="CSV", help="Invoice totals to compare (see docs/reconcile.md)."),
+    ] = None,
+    tolerance: Annotated[str, typer.Option(metavar="AMOUNT", help="Largest difference accepted.")] = "0.01",
+    show_all: Annotated[bool, typer.Option("--all", help="Show every check, not only the differences.")] = False,
+    home: HomeOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Prove the ledger's totals equal the providers' own cost columns, the ingest records and your invoices.
+
+    Compares, per billing period, account and currency: the ledger with the native cost columns of the files
+    as they arrived, with the totals each ingest recorded, with the invoices given, and one export format
+    with another where an account was ingested twice. Exits 1 when any difference exceeds the tolerance.
+
+    Example: cloudledger reconcile --invoices invoices.csv
+    """
+    from cloudledger.cli_reconcile import run_reconcile
+
+    if not run_reconcile(
+        _home(home),
+        invoices=invoices,
+        as_of=as_of,
+        tolerance=_amount(tolerance, "--tolerance"),
+        show_all=show_all,
+        fmt=_format(fmt),
+        console=_console(),
+    ):
+        raise typer.Exit(1)
+
+
+@app.command()
 def history(
     home: HomeOption = None,
     fmt: FormatOption = "table",
@@ -206,6 +241,16 @@ def _date(text: str | None, option: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise QueryError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _amount(text: str, option: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise QueryError(f"{option} {text!r} is not an amount such as 0.01") from None
+    if not value.is_finite() or value < 0:
+        raise QueryError(f"{option} {text!r} is not an amount such as 0.01")
+    return value
 
 
 def _pair(text: str, option: str) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ibis
@@ -9,17 +10,22 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from cloudledger.home import Home
+from cloudledger.ledger.overlap import counted_files
 from cloudledger.ledger.table import AsOf, Ledger, Snapshot
 from cloudledger.sources.normalize import quiet_duckdb
 
 
 @dataclass(frozen=True)
 class LedgerView:
-    """A consistent snapshot: the Ibis table over its files and the backend that runs it."""
+    """A consistent snapshot: the Ibis tables over its files and the backend that runs them."""
 
     con: ibis.BaseBackend
     table: ir.Table
+    """The rows cost analyses count: where one billing account and period is held by several sources
+    (two export formats of one account), only the preferred source's rows (see `ledger.overlap`)."""
     snapshot: Snapshot
+    all_rows: ir.Table
+    """Every row of the snapshot, whichever source it came from (validation, reconciliation)."""
 
     def close(self) -> None:
         self.con.disconnect()
@@ -30,13 +36,17 @@ def connect() -> ibis.BaseBackend:
     return quiet_duckdb()
 
 
-def snapshot_table(con: ibis.BaseBackend, snapshot: Snapshot) -> ir.Table:
-    """The rows of `snapshot`: its own Parquet files only, partition columns decoded from their paths."""
-    if not snapshot.files:
-        return con.create_table("ledger_empty", pa.Table.from_pylist([], schema=snapshot.schema), temp=True)
+def snapshot_table(
+    con: ibis.BaseBackend, snapshot: Snapshot, files: Sequence[str] | None = None, name: str = "ledger"
+) -> ir.Table:
+    """The rows of `snapshot` (or of some of its `files`): its own Parquet files only, partition columns
+    decoded from their paths."""
+    files = snapshot.files if files is None else files
+    if not files:
+        return con.create_table(f"{name}_empty", pa.Table.from_pylist([], schema=snapshot.schema), temp=True)
     return con.read_parquet(
-        list(snapshot.files),
-        table_name="ledger",
+        list(files),
+        table_name=name,
         hive_partitioning=True,
         hive_types_autocast=False,
         union_by_name=True,
@@ -47,4 +57,7 @@ def open_ledger(home: Home, as_of: AsOf = None) -> LedgerView:
     """The ledger of `home` as of a version or time (default: the latest version)."""
     snapshot = Ledger(home.ledger_path).snapshot(as_of)
     con = connect()
-    return LedgerView(con, snapshot_table(con, snapshot), snapshot)
+    every = snapshot_table(con, snapshot)
+    counted = counted_files(snapshot.files)
+    table = every if len(counted) == len(snapshot.files) else snapshot_table(con, snapshot, counted, "ledger_counted")
+    return LedgerView(con, table, snapshot, every)

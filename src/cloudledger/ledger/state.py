@@ -265,6 +265,24 @@ class StateDB:
                 for r in conn.execute(query)
             ]
 
+    def slice_writers(self, max_version: int | None = None) -> dict[SliceKey, str]:
+        """For each slice, the landed ingest that last wrote it (up to ledger version `max_version`)."""
+        query = (
+            sa.select(
+                INGEST_SLICES.c.billing_period, INGEST_SLICES.c.source, INGEST_SLICES.c.billing_account, INGESTS.c.id
+            )
+            .join(INGESTS, INGESTS.c.id == INGEST_SLICES.c.ingest_id)
+            .where(INGESTS.c.status == "landed", INGESTS.c.delta_version.is_not(None))
+            .order_by(INGESTS.c.delta_version)
+        )
+        if max_version is not None:
+            query = query.where(INGESTS.c.delta_version <= max_version)
+        writers: dict[SliceKey, str] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                writers[(row.billing_period, row.source, row.billing_account)] = row.id
+        return writers
+
     def files(self, ingest_id: str) -> list[FileRecord]:
         query = sa.select(INGEST_FILES).where(INGEST_FILES.c.ingest_id == ingest_id)
         with self.engine.connect() as conn:
