@@ -33,6 +33,15 @@ HomeOption = Annotated[
         show_default=False,
     ),
 ]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="PATH",
+        help="cloudledger.yaml to use (default: ./cloudledger.yaml, else the one in the home folder).",
+        show_default=False,
+    ),
+]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -63,17 +72,43 @@ def _format(value: str) -> OutputFormat:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Billing files or folders of them.")],
     home: HomeOption = None,
+    config: ConfigOption = None,
     force: Annotated[bool, typer.Option("--force", help="Re-read files even if unchanged.")] = False,
     quiet: QuietOption = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Ingest billing exports; each ingest replaces exactly the (period, source, account) slices it covers.
 
+    CSVs of other layouts are read through the `csv_mappings` of cloudledger.yaml (docs/sources/csv.md).
+
     Example: cloudledger ingest ~/exports/aws-focus/ --home ./ledger-home
     """
     from cloudledger.cli_ingest import run_ingest
 
-    run_ingest(_home(home), paths, force=force, quiet=quiet, fmt=_format(fmt), console=_console())
+    run_ingest(_home(home), paths, config=config, force=force, quiet=quiet, fmt=_format(fmt), console=_console())
+
+
+@app.command()
+def sync(
+    url: Annotated[
+        str,
+        typer.Argument(
+            metavar="URL", help="s3://bucket/prefix, azure://account/container/prefix, gs://bucket/prefix or a folder."
+        ),
+    ],
+    home: HomeOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be downloaded; change nothing.")] = False,
+    no_ingest: Annotated[bool, typer.Option("--no-ingest", help="Only download; do not ingest.")] = False,
+    quiet: QuietOption = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Download a provider's new or changed deliveries from cloud storage into the home, then ingest them.
+
+    Example: cloudledger sync s3://acme-billing/cur2/ --home ./ledger-home
+    """
+    from cloudledger.cli_sync import run_sync
+
+    run_sync(_home(home), url, dry_run=dry_run, ingest=not no_ingest, quiet=quiet, fmt=_format(fmt), console=_console())
 
 
 @app.command()

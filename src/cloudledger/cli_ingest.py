@@ -9,16 +9,26 @@ from typing import Any
 
 from rich.console import Console
 
+from cloudledger.config import find_config, load_config
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import IngestSummary, ingest
 from cloudledger.progress import progress_bar
 from cloudledger.render import OutputFormat, money, render_rows
+from cloudledger.sources.csv_mapping import mapping_sources
 from cloudledger.sources.files import BillingFile, expand_paths
 
 
 def run_ingest(
-    home: Home, paths: Sequence[Path], *, force: bool, quiet: bool, fmt: OutputFormat, console: Console
+    home: Home,
+    paths: Sequence[Path],
+    *,
+    force: bool,
+    quiet: bool,
+    fmt: OutputFormat,
+    console: Console,
+    config: Path | None = None,
 ) -> IngestSummary:
+    sources = mapping_sources(load_config(find_config(config, home)))
     files = expand_paths(paths)
     total_bytes = sum(f.size for f in files)
     with progress_bar(console, quiet) as progress:
@@ -28,7 +38,7 @@ def run_ingest(
             done = int(progress.tasks[task].fields.get("rows", 0)) + rows
             progress.update(task, advance=file.size, rows=done, description=file.path.name[:40])
 
-        summary = ingest(home, [f.path for f in files], force=force, on_file=on_file)
+        summary = ingest(home, [f.path for f in files], force=force, on_file=on_file, sources=sources)
         progress.update(task, completed=total_bytes, description="ingest")
     print_summary(summary, console, fmt)
     return summary

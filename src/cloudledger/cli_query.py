@@ -31,6 +31,7 @@ def run_costs(
     as_of: str | None,
     fmt: OutputFormat,
     console: Console,
+    kubernetes: bool = False,
 ) -> None:
     view = open_ledger(home, parse_as_of(as_of))
     try:
@@ -43,6 +44,7 @@ def run_costs(
             filters=tuple(filters),
             tags=tuple(tags),
             limit=limit,
+            kubernetes=kubernetes,
         )
         result = run_cost_query(view.con, view.table, query)
     finally:
@@ -56,7 +58,8 @@ def run_costs(
         result.rows,
         fmt,
         money_columns=(result.metric,),
-        title=f"{result.metric} (ledger version {view.snapshot.version})",
+        title=f"{result.metric}{' of Kubernetes allocations' if kubernetes else ''} "
+        f"(ledger version {view.snapshot.version})",
         footer=footer,
     )
 

@@ -17,7 +17,7 @@ from cloudledger.home import Home
 from cloudledger.ledger.read import connect, open_ledger
 from cloudledger.ledger.table import parse_as_of
 from cloudledger.render import OutputFormat, render_rows
-from cloudledger.sources import Source, detect_source
+from cloudledger.sources import detect_source, read_rows
 from cloudledger.sources.files import BillingFile, expand_paths, read_raw, row_numbers
 from cloudledger.sources.focus import NAME as FOCUS_SOURCE
 from cloudledger.sources.normalize import SOURCE_FILE, SOURCE_ROW
@@ -30,13 +30,6 @@ def raw_rows(file: BillingFile) -> pa.Table:
     return table.append_column(SOURCE_ROW, row_numbers(table.num_rows))
 
 
-def mapped_rows(file: BillingFile, source: Source) -> pa.Table:
-    """The FOCUS rows a native export's source makes of `file` (what the ledger would hold)."""
-    if source.read_together is not None:
-        return pa.concat_tables([r.table for r in source.read_together([file])], promote_options="default")
-    return source.read(file).table
-
-
 def validate_file(file: BillingFile) -> list[tuple[str | None, ValidationReport]]:
     """Check one file, dataset by dataset (provider by provider): a FOCUS file against the FOCUS version of
     its columns, a native export as the FOCUS rows its source maps it to."""
@@ -45,7 +38,7 @@ def validate_file(file: BillingFile) -> list[tuple[str | None, ValidationReport]
         table = raw_rows(file)
         spec = load_spec(upgrade.detect_version([n for n in table.column_names if n not in (SOURCE_FILE, SOURCE_ROW)]))
     else:
-        table, spec = mapped_rows(file, source), load_spec()
+        table, spec = read_rows(source, file).table, load_spec()
     con = connect()
     try:
         return validate_datasets(con, con.create_table("focus_file", table, temp=True), spec)

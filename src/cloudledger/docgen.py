@@ -1,4 +1,4 @@
-"""Generated documentation: the CLI reference and each source's column-mapping page.
+"""Generated documentation: the CLI reference, each source's column-mapping page, the CSV mapping reference.
 
 `python -m cloudledger.docgen` rewrites them; tests fail when a checked-in page is out of date.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cloudledger.sources import REGISTRY, Source, load_builtin_sources
+from cloudledger.sources.csv_docs import csv_page
 
 WIDTH = 100
 
@@ -53,6 +54,7 @@ def pages(root: Path) -> dict[Path, str]:
     out = {root / "docs" / "cli.md": cli_reference()}
     for source in REGISTRY.values():
         out[root / "docs" / "sources" / f"{source.name}.md"] = source_page(source)
+    out[root / "docs" / "sources" / "csv.md"] = csv_page(root)
     return out
 
 

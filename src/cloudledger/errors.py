@@ -52,3 +52,7 @@ class QueryError(CloudledgerError):
 
 class LedgerError(CloudledgerError):
     """The ledger cannot be read or written as asked (missing version, concurrent ingest...)."""
+
+
+class StorageError(CloudledgerError):
+    """Cloud storage cannot be read as asked (bad URL, missing SDK, no credentials, access denied...)."""

@@ -20,7 +20,7 @@ from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
 from cloudledger.ledger.state import StateDB
-from cloudledger.sources import Source
+from cloudledger.sources import Source, read_rows
 from cloudledger.sources import focus as focus_source
 from cloudledger.sources.files import BillingFile
 from cloudledger.sources.native import SourceRows, sum_native_by_slice
@@ -158,7 +158,7 @@ def _copy_source(name: str, shift_category: str, shift: Decimal) -> Source:
     """A second 'format' of FOCUS files: the same rows under another source name, one category shifted."""
 
     def read(file: BillingFile) -> SourceRows:
-        rows = focus_source.read(file).table
+        rows = read_rows(focus_source.SOURCE, file).table
         rows = rows.set_column(rows.schema.get_field_index(SLICE_SOURCE), SLICE_SOURCE, pa.repeat(name, rows.num_rows))
         money = rows.schema.field("EffectiveCost").type
         shifted = [

@@ -25,7 +25,7 @@ def test_spilled_and_in_memory_staging_give_the_same_rows(tmp_path: Path) -> Non
     ledger = pa.schema([("x_billing_period", pa.string()), ("BilledCost", pa.decimal128(38, 10))])
     results = []
     for spill in (10**9, 4):
-        staging = Staging(tmp_path / f"s{spill}", "ingest", spill_rows=spill)
+        staging = Staging(tmp_path / f"s{spill}", "ingest", spill_bytes=spill)
         for table in tables:
             staging.add(table)
         assert bool(staging.files) == (spill == 4)

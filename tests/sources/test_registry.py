@@ -14,6 +14,21 @@ REPO = Path(__file__).resolve().parents[2]
 KINDS = ("aws-cur-legacy", "azure-ea", "azure-mca", "focus-other", "gcp-billing", "oci-cost", "opencost", "seeds")
 OWN_SAMPLES: dict[str, list[str]] = {
     "focus": ["focus-other/focus_sample.csv"],
+    "aws-cur": [
+        "aws-cur-legacy/sample-anonymous-aws-export-dataset.csv",
+        "aws-cur-legacy/Oct2018-WorkshopCUR-00001.snappy.parquet",
+        "aws-cur-legacy/Dec2018-WorkshopCUR-00001.snappy.parquet",
+    ],
+    "aws-cur2": [],
+    "azure-cost": [
+        "azure-ea/EA_AmortizedCost_Small.csv",
+        "azure-ea/sample-anonymous-ea-export-dataset.csv",
+        "azure-mca/camel_azure_version_2.csv",
+    ],
+    "gcp-billing": ["gcp-billing/evidence-2019-06-03.csv"],
+    "oci-cost": ["oci-cost/reports_cost-csv_0000000030000269.csv"],
+    "opencost": ["opencost/allocation-example-output.json", "opencost/export-sample.csv"],
+    "saas": [],
 }
 """Each built-in source and the samples it must recognise (every other sample must be refused)."""
 

@@ -19,6 +19,10 @@ GRAINS = ("day", "month", "billing_period")
 Grain = Literal["day", "month", "billing_period"]
 TAG_PREFIX = "tag:"
 HIDDEN = frozenset({"x_source_row"})
+ALLOCATION_SOURCES = ("opencost",)
+"""Sources whose rows re-divide cost another source already holds (Kubernetes allocations of the nodes
+the cloud bill charges): cost queries read them only when asked to (`CostQuery.kubernetes`), and then
+read nothing else, so no cost is ever counted twice."""
 
 
 def groupable_columns(table: ir.Table) -> list[str]:
@@ -49,6 +53,8 @@ class CostQuery:
     filters: tuple[tuple[str, str], ...] = ()
     tags: tuple[tuple[str, str], ...] = ()
     limit: int | None = None
+    kubernetes: bool = False
+    """Query the Kubernetes allocation rows (sources in ALLOCATION_SOURCES) alone instead of the bill."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ def _filtered(table: ir.Table, query: CostQuery) -> ir.Table:
     if query.grain is not None and query.grain not in GRAINS:
         raise QueryError(f"unknown grain {query.grain!r}; valid grains: {', '.join(GRAINS)}")
     allowed = groupable_columns(table)
-    predicates: list[ir.BooleanValue] = []
+    predicates: list[ir.BooleanValue] = [_view(table, query.kubernetes)]
     for name, values in _grouped(query.filters).items():
         predicates.append(_dimension(table, name, allowed).isin(values))
     for key, values in _grouped(query.tags).items():
@@ -97,7 +103,15 @@ def _filtered(table: ir.Table, query: CostQuery) -> ir.Table:
         predicates.append(table.ChargePeriodStart >= ibis.timestamp(query.start.isoformat() + "T00:00:00Z"))
     if query.end is not None:
         predicates.append(table.ChargePeriodStart < ibis.timestamp(query.end.isoformat() + "T00:00:00Z"))
-    return table.filter(*predicates) if predicates else table
+    return table.filter(*predicates)
+
+
+def _view(table: ir.Table, kubernetes: bool) -> ir.BooleanValue:
+    """The bill (every source but the allocation-only ones), or the Kubernetes allocations alone."""
+    if "x_source" not in table.columns:
+        return ibis.literal(not kubernetes)
+    allocation = table.x_source.isin(ALLOCATION_SOURCES)
+    return allocation if kubernetes else ~allocation
 
 
 def cost_breakdown(table: ir.Table, query: CostQuery) -> ir.Table:

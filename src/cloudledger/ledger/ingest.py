@@ -120,9 +120,13 @@ class _ReadJob:
             return
         (file,) = self.files
         result = self.source.read(file)
-        if result.table.num_rows == 0:
+        batches = (result,) if isinstance(result, SourceRows) else result
+        rows = 0
+        for batch in batches:
+            rows += batch.table.num_rows
+            yield batch
+        if rows == 0:
             raise InputError("the file has a header but no billing rows", file=str(file.path))
-        yield result
 
 
 def _plan_reads(

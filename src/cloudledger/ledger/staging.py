@@ -1,6 +1,6 @@
 """Hold an ingest's normalized rows until its single Delta commit, spilling to Parquet past a bound.
 
-Small ingests stay in memory. Past `SPILL_ROWS` rows, each file's rows are written to
+Small ingests stay in memory. Past `SPILL_BYTES` of rows, each file's (or batch's) rows are written to
 `<home>/staging/<ingest id>/` as they are read, so a 10-million-row ingest needs the memory of one file,
 not of all of them; the commit then streams the staged rows into the ledger. Staging folders of
 ingests that died are removed by the next ingest (while it holds the ingest lock).
@@ -17,16 +17,16 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 BATCH_ROWS = 256_000
-SPILL_ROWS = 2_000_000
-"""Rows kept in memory before staging spills to disk (about 3 GB at the ledger's width)."""
+SPILL_BYTES = 384 << 20
+"""Bytes of rows kept in memory before staging spills to disk (about 250k rows at the ledger's width)."""
 
 
 class Staging:
     """The rows of one ingest, in memory or spilled to Parquet files."""
 
-    def __init__(self, root: Path, ingest_id: str, spill_rows: int = SPILL_ROWS) -> None:
+    def __init__(self, root: Path, ingest_id: str, spill_bytes: int = SPILL_BYTES) -> None:
         self.folder = root / ingest_id
-        self.spill_rows = spill_rows
+        self.spill_bytes = spill_bytes
         self.tables: list[pa.Table] = []
         self.files: list[Path] = []
         self.schemas: list[pa.Schema] = []
@@ -36,7 +36,7 @@ class Staging:
         self.tables.append(table)
         self.schemas.append(table.schema)
         self.rows += table.num_rows
-        if sum(t.num_rows for t in self.tables) > self.spill_rows:
+        if sum(t.nbytes for t in self.tables) > self.spill_bytes:
             self._spill()
 
     def _spill(self) -> None:

@@ -31,11 +31,16 @@ class Source:
     name: str
     description: str
     detect: Callable[[Sequence[str]], bool]
-    read: Callable[[BillingFile], SourceRows]
-    """Ledger rows of one file (normalised, with `x_source_file`/`x_source_row`) and its native totals."""
+    read: Callable[[BillingFile], SourceRows | Iterable[SourceRows]]
+    """Ledger rows of one file (normalised, with `x_source_file`/`x_source_row`) and its native totals;
+    a large file may be yielded in batches (its native totals spread over them), so that it streams."""
     column_map: tuple[ColumnMapping, ...] = field(default=())
     notes: str = ""
     """Markdown for the docs page: what the files look like, what to know before ingesting them."""
+    accepts: Callable[[BillingFile], bool] | None = None
+    """A further test on the file itself after `detect(header)` (e.g. a file-name pattern)."""
+    accepts_rule: str = ""
+    """What `accepts` asks for, in words (shown when a file's columns fit but it is refused)."""
     read_together: Callable[[Sequence[BillingFile]], Iterable[SourceRows]] | None = None
     """For formats whose files only make sense together (Azure actual + amortized cost of one period):
     called once per ingest with all of the ingest's files of this source, instead of `read` per file.
@@ -58,7 +63,14 @@ def detect_source(file: BillingFile, extra: Sequence[Source] = ()) -> Source:
     `cloudledger.yaml`), then the registered ones."""
     load_builtin_sources()
     header = file.header
-    matches = [s for s in (*extra, *REGISTRY.values()) if s.detect(header)]
+    by_header = [s for s in (*extra, *REGISTRY.values()) if s.detect(header)]
+    matches = [s for s in by_header if s.accepts is None or s.accepts(file)]
+    if by_header and not matches:
+        refused = "; ".join(f"{s.name}: {s.accepts_rule or 'refused'}" for s in by_header)
+        raise UnknownFormatError(
+            f"the file has the columns of {', '.join(s.name for s in by_header)} but is not accepted ({refused})",
+            file=str(file.path),
+        )
     if not matches:
         shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
         raise UnknownFormatError(
@@ -70,8 +82,25 @@ def detect_source(file: BillingFile, extra: Sequence[Source] = ()) -> Source:
     return matches[0]
 
 
-BUILTIN_SOURCES = ("focus",)
+BUILTIN_SOURCES = ("focus", "azure_cost", "aws_cur", "aws_cur2", "gcp_billing", "oci_cost", "opencost", "saas")
 """Modules under `cloudledger.sources` that register a source, in detection order."""
+
+
+def read_rows(source: Source, file: BillingFile) -> SourceRows:
+    """All of a file's ledger rows and native totals at once (for tools that need the whole file)."""
+    import pyarrow as pa
+
+    from cloudledger.sources.native import merge_native
+
+    if source.read_together is not None:
+        parts = list(source.read_together([file]))
+    else:
+        result = source.read(file)
+        parts = [result] if isinstance(result, SourceRows) else list(result)
+    if not parts:
+        raise UnknownFormatError("the file has no billing rows", file=str(file.path))
+    table = pa.concat_tables([p.table for p in parts], promote_options="default")
+    return SourceRows(table, merge_native([n for p in parts for n in p.native]))
 
 
 def load_builtin_sources() -> None:
@@ -89,5 +118,6 @@ __all__ = [
     "SourceRows",
     "detect_source",
     "load_builtin_sources",
+    "read_rows",
     "register",
 ]

@@ -8,7 +8,7 @@ import hashlib
 import io
 import json
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -93,8 +93,11 @@ def expand_paths(paths: Iterable[str | Path]) -> list[BillingFile]:
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 kind = file_kind(child)
-                if kind is not None and kind != "json" and not is_manifest(child):
-                    found.append(BillingFile(child.resolve(), kind))
+                if kind is None or is_manifest(child):
+                    continue
+                if kind == "json" and not _is_billing_json(BillingFile(child.resolve(), kind)):
+                    continue
+                found.append(BillingFile(child.resolve(), kind))
             continue
         kind = file_kind(path)
         if kind is None:
@@ -121,7 +124,7 @@ def read_header(file: BillingFile) -> list[str]:
         if file.kind == "parquet":
             return list(pq.read_schema(file.path).names)
         if file.kind == "json":
-            return []
+            return _json_header(file)
         if file.kind in ("jsonl", "jsonl.gz"):
             return _jsonl_keys(file)
         with _open_text(file) as text:
@@ -129,6 +132,46 @@ def read_header(file: BillingFile) -> list[str]:
             return [name.strip() for name in first]
     except (OSError, EOFError, zlib.error, pa.ArrowException, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the file's header: {exc}", file=str(file.path)) from exc
+
+
+def load_json(file: BillingFile) -> object:
+    """A `.json` file as one JSON document, numbers kept as the text they are written as."""
+    try:
+        with file.path.open("rb") as handle:
+            return json.load(handle, parse_float=str, parse_int=str)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise InputError(f"not a JSON document: {exc}", file=str(file.path)) from exc
+
+
+def first_json_record(document: object) -> dict[str, object] | None:
+    """The first record of a JSON document: of its `data` list (an API response) or of a top-level list;
+    an item that maps names to records (e.g. one allocation set) yields its first record."""
+    items = document.get("data") if isinstance(document, dict) else document
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, dict) and item and all(isinstance(v, dict) for v in item.values()):
+            return dict(next(iter(item.values())))
+        if isinstance(item, dict) and item:
+            return item
+    return None
+
+
+def _json_header(file: BillingFile) -> list[str]:
+    """A JSON document's 'header': its first record's field names, else its top-level keys."""
+    document = load_json(file)
+    first = first_json_record(document)
+    if first is not None:
+        return list(first)
+    return list(document) if isinstance(document, dict) else []
+
+
+def _is_billing_json(file: BillingFile) -> bool:
+    """Whether a `.json` file found in a folder is a document a source reads (other JSON is skipped)."""
+    from cloudledger.sources import detect_source
+
+    try:
+        return bool(file.header) and detect_source(file) is not None
+    except InputError:
+        return False
 
 
 def _jsonl_keys(file: BillingFile) -> list[str]:
@@ -184,9 +227,59 @@ def read_raw(file: BillingFile) -> pa.Table:
     return read_csv_as_text(file, file.header)
 
 
-def row_numbers(count: int) -> pa.Array:
-    """1-based data row numbers (the header excluded), as the ledger's `x_source_row`."""
-    return pa.array(np.arange(1, count + 1, dtype=np.int64))
+STREAM_BLOCK_BYTES = 16 << 20
+"""Bytes of CSV text parsed per batch when a file is streamed (a file larger than memory flows through)."""
+
+
+def iter_csv_as_text(
+    file: BillingFile, header: Sequence[str], block_bytes: int = STREAM_BLOCK_BYTES
+) -> Iterator[pa.Table]:
+    """A CSV file's rows as text, in batches of about `block_bytes` of input, as `read_csv_as_text` reads them."""
+    duplicates = sorted({name for name in header if list(header).count(name) > 1})
+    if duplicates:
+        raise InputError(f"duplicate column names in the header: {', '.join(duplicates)}", file=str(file.path))
+    try:
+        reader = pacsv.open_csv(
+            file.path,
+            read_options=pacsv.ReadOptions(block_size=block_bytes),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                null_values=NULL_TEXT,
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+        names = [name.strip() for name in reader.schema.names]
+        for batch in reader:
+            yield pa.Table.from_batches([batch]).rename_columns(names)
+    except (OSError, EOFError, zlib.error, pa.ArrowException) as exc:
+        raise InputError(f"cannot read as CSV: {exc}", file=str(file.path)) from exc
+
+
+def iter_raw(file: BillingFile) -> Iterator[pa.Table]:
+    """A file's rows as written (like `read_raw`), in batches for CSV and Parquet so large files stream."""
+    if file.kind == "parquet":
+        yield from iter_parquet(file)
+    elif file.kind in ("csv", "csv.gz"):
+        yield from iter_csv_as_text(file, file.header)
+    else:
+        yield read_raw(file)
+
+
+def iter_parquet(file: BillingFile, batch_rows: int = 500_000) -> Iterator[pa.Table]:
+    """A Parquet file in batches of `batch_rows` rows (one row group's memory at a time)."""
+    try:
+        parquet = pq.ParquetFile(file.path)
+        for batch in parquet.iter_batches(batch_size=batch_rows):
+            yield pa.Table.from_batches([batch])
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"cannot read as Parquet (truncated or corrupt?): {exc}", file=str(file.path)) from exc
+
+
+def row_numbers(count: int, first: int = 1) -> pa.Array:
+    """Data row numbers from `first` (1 = the first row after the header), as the ledger's `x_source_row`."""
+    return pa.array(np.arange(first, first + count, dtype=np.int64))
 
 
 def read_parquet(file: BillingFile) -> pa.Table:

@@ -7,13 +7,13 @@ columns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from cloudledger.errors import InputError
 from cloudledger.focus.spec import LEDGER_FOCUS_VERSION, load_spec
 from cloudledger.focus.upgrade import STEPS, plan_upgrade
 from cloudledger.sources import ColumnMapping, Source, register
-from cloudledger.sources.files import BillingFile, read_raw
+from cloudledger.sources.files import BillingFile, iter_raw
 from cloudledger.sources.native import SourceRows, sum_native_by_slice
 from cloudledger.sources.normalize import FileRows, normalize
 
@@ -28,10 +28,10 @@ def detect(header: Sequence[str]) -> bool:
     return SIGNATURE.issubset(header)
 
 
-def read(file: BillingFile) -> SourceRows:
-    """Ledger rows of one FOCUS file of any supported version, with its BilledCost/EffectiveCost totals."""
-    raw = read_raw(file)
-    plan = plan_upgrade(list(raw.column_names))
+def read(file: BillingFile) -> Iterator[SourceRows]:
+    """Ledger rows of one FOCUS file of any supported version, with its BilledCost/EffectiveCost totals,
+    in batches (a file larger than memory streams through)."""
+    plan = plan_upgrade(list(file.header))
     mandatory = {c.name for c in load_spec().mandatory()}
     missing = [name for name in plan.missing if name in mandatory]
     if missing:
@@ -39,14 +39,19 @@ def read(file: BillingFile) -> SourceRows:
             f"missing mandatory FOCUS column(s) {', '.join(missing)}; a FOCUS {plan.source_version} export has them",
             file=str(file.path),
         )
-    rows = normalize(FileRows(plan.apply(raw, as_strings=True), str(file.path), NAME))
-    native = [
-        total
-        for metric in NATIVE_METRICS
-        if metric in raw.column_names
-        for total in sum_native_by_slice(rows, raw[metric], metric=metric, native_column=metric, file=str(file.path))
-    ]
-    return SourceRows(rows, tuple(native))
+    first = 1
+    for raw in iter_raw(file):
+        rows = normalize(FileRows(plan.apply(raw, as_strings=True), str(file.path), NAME, first))
+        native = [
+            total
+            for metric in NATIVE_METRICS
+            if metric in raw.column_names
+            for total in sum_native_by_slice(
+                rows, raw[metric], metric=metric, native_column=metric, file=str(file.path)
+            )
+        ]
+        first += raw.num_rows
+        yield SourceRows(rows, tuple(native))
 
 
 def _column_map() -> tuple[ColumnMapping, ...]:

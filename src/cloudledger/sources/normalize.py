@@ -46,6 +46,8 @@ class FileRows:
     table: pa.Table
     file: str
     source: str
+    first_row: int = 1
+    """The data row number of the table's first row (batches of a streamed file continue the count)."""
 
 
 def _target_type(column: FocusColumn) -> dt.DataType:
@@ -106,7 +108,7 @@ def normalize(rows: FileRows, spec: FocusSpec | None = None, renames: Mapping[st
             file=rows.file,
         )
     raw = _parse_in_arrow(_without_null_types(raw), spec)
-    raw = raw.append_column(SOURCE_ROW, row_numbers(raw.num_rows))
+    raw = raw.append_column(SOURCE_ROW, row_numbers(raw.num_rows, rows.first_row))
     converted = _convert_in_duckdb(raw, spec, rows.file)
     return _assemble(raw, converted, spec, rows)
 
