@@ -130,6 +130,9 @@ def costs(
     ] = [],  # noqa: B006
     tag: Annotated[list[str], typer.Option("--tag", metavar="KEY=VALUE", help="KEY=VALUE (repeatable).")] = [],  # noqa: B006
     limit: Annotated[int | None, typer.Option(metavar="N", help="Show the top N groups.")] = None,
+    kubernetes: Annotated[
+        bool, typer.Option("--kubernetes", help="Kubernetes allocation rows (OpenCost) alone instead of the bill.")
+    ] = False,
     home: HomeOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = "table",
@@ -150,6 +153,7 @@ def costs(
         filters=[_pair(f, "--filter") for f in filter_],
         tags=[_pair(t, "--tag") for t in tag],
         limit=limit,
+        kubernetes=kubernetes,
         as_of=as_of,
         fmt=_format(fmt),
         console=_console(),

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from cloudledger.demo.generator import Delivery, DemoOutput, generate
+from cloudledger.demo.generator import Delivery, DemoOutput, FormatPlan, focus_only, generate
 
-__all__ = ["Delivery", "DemoOutput", "generate_demo"]
+__all__ = ["Delivery", "DemoOutput", "FormatPlan", "focus_only", "generate_demo"]
 
 
 def generate_demo(
@@ -23,11 +23,13 @@ def generate_demo(
     months: int = 24,
     end_month: str = "2026-10",
     progress: Callable[[int], None] | None = None,
+    plan: FormatPlan = focus_only,
 ) -> DemoOutput:
     """Write `months` months of provider exports ending with `end_month` into `out_dir`.
 
     `rows` is the approximate total number of billing rows (within 10 %), spread over the months with the
     company's growth; memory stays bounded because months are generated and written one at a time.
-    `progress` is called with the number of rows written so far.
+    `progress` is called with the number of rows written so far. `plan` says which export formats each
+    provider delivers each month (FOCUS only by default; native formats via `demo.native`).
     """
-    return generate(Path(out_dir), seed, rows, months, end_month, progress)
+    return generate(Path(out_dir), seed, rows, months, end_month, progress, plan)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,6 +16,7 @@ from cloudledger.demo.commitments import Book
 from cloudledger.demo.company import DEPARTMENTS, PROVIDER_BY_KEY, PROVIDERS
 from cloudledger.demo.formats import money_text
 from cloudledger.demo.months import Month, months_ending
+from cloudledger.demo.native import NativeTarget, native_writer
 from cloudledger.demo.population import Streams
 from cloudledger.demo.records import Row, to_columns
 from cloudledger.demo.render import Context, physical, usage_columns
@@ -39,6 +40,17 @@ class Delivery:
     paths: list[Path]
     restatement: bool
     manifest: Path | None = None
+    format: str = "focus"
+    """Which export format the files are in (see `demo.formats_plan`)."""
+
+
+FormatPlan = Callable[[str, Month], Sequence[str]]
+"""(provider, month) -> the export formats written for it (each its own delivery of the same rows)."""
+
+
+def focus_only(provider: str, month: Month) -> Sequence[str]:
+    """Every provider delivers its FOCUS export."""
+    return ("focus",)
 
 
 @dataclass(frozen=True)
@@ -55,9 +67,15 @@ class _Generator:
     """One generate_demo call: the company's state carried from month to month."""
 
     def __init__(
-        self, out_dir: Path, seed: int, rows: int, window: list[Month], progress: Callable[[int], None] | None
+        self,
+        out_dir: Path,
+        seed: int,
+        rows: int,
+        window: list[Month],
+        progress: Callable[[int], None] | None,
+        plan: FormatPlan = focus_only,
     ) -> None:
-        self.out_dir, self.seed, self.window, self.progress = out_dir, seed, window, progress
+        self.out_dir, self.seed, self.window, self.progress, self.plan = out_dir, seed, window, progress, plan
         self.streams = Streams(seed)
         self.book = Book(seed, window)
         self.planned = schedule(window)
@@ -112,12 +130,16 @@ class _Generator:
         extra += self._charges(provider, month, totals)
         extra += charges.tax_rows(provider, month, charges.month_totals(usage, accounts, extra, provider))
         ctx = Context(provider, month, self.streams, self.book.held)
-        written = self._deliver(ctx, usage, extra, 0)
-        self.dated.append(_dated(provider, month, written, False))
-        if provider == "azure" and month.index == self.restate:
-            again = self._deliver(ctx, _restated(usage), extra + charges.sla_credit_rows(month, totals), 1)
-            self.dated.append(_dated(provider, month, again, True))
-        return written.rows, len(extra)
+        first_rows = 0
+        for fmt in self.plan(provider, month):
+            written = self._deliver(ctx, usage, extra, 0, fmt)
+            first_rows = first_rows or written.rows
+            self.dated.append(_dated(provider, month, written, False, fmt))
+            if provider == "azure" and month.index == self.restate:
+                restated_extra = extra + charges.sla_credit_rows(month, totals)
+                again = self._deliver(ctx, _restated(usage), restated_extra, 1, fmt)
+                self.dated.append(_dated(provider, month, again, True, fmt))
+        return first_rows, len(extra)
 
     def _charges(self, provider: str, month: Month, totals: charges.MonthTotals) -> list[Row]:
         """Support fee, refund and credits of the month (taxes come after, on all of them)."""
@@ -129,7 +151,11 @@ class _Generator:
             self.s3_last = totals.service(TEMPLATE_BY_KEY["aws-s3-standard"].service)
         return out + charges.credit_rows(provider, month, len(self.window), totals)
 
-    def _deliver(self, ctx: Context, usage: UsageRows, extra: list[Row], attempt: int) -> Written:
+    def _deliver(self, ctx: Context, usage: UsageRows, extra: list[Row], attempt: int, fmt: str) -> Written:
+        if fmt != "focus":
+            native = native_writer(ctx.provider, fmt)
+            tables = _tables(ctx, usage, extra, "1.2", True)
+            return native(NativeTarget(self.out_dir, ctx.month, self.seed, attempt, ctx.provider), tables, self.tick)
         version = PROVIDER_BY_KEY[ctx.provider].focus_version
         tables = _tables(ctx, usage, extra, version, ctx.provider == "aws")
         if ctx.provider == "aws":
@@ -140,13 +166,19 @@ class _Generator:
 
 
 def generate(
-    out_dir: Path, seed: int, rows: int, months: int, end_month: str, progress: Callable[[int], None] | None
+    out_dir: Path,
+    seed: int,
+    rows: int,
+    months: int,
+    end_month: str,
+    progress: Callable[[int], None] | None,
+    plan: FormatPlan = focus_only,
 ) -> DemoOutput:
     """See cloudledger.demo.generate_demo."""
     window = months_ending(end_month, months)
     if rows < 1:
         raise ValueError("rows must be positive")
-    return _Generator(Path(out_dir), seed, rows, window, progress).run()
+    return _Generator(Path(out_dir), seed, rows, window, progress, plan).run()
 
 
 def _restated(usage: UsageRows) -> UsageRows:
@@ -158,10 +190,12 @@ def _restated(usage: UsageRows) -> UsageRows:
     return fixed
 
 
-def _dated(provider: str, month: Month, written: Written, restatement: bool) -> tuple[date, int, Delivery]:
+def _dated(
+    provider: str, month: Month, written: Written, restatement: bool, fmt: str = "focus"
+) -> tuple[date, int, Delivery]:
     delay = RESTATEMENT_DELAY_DAYS if restatement else DELIVERY_DELAY_DAYS[provider]
     order = [p.key for p in PROVIDERS].index(provider)
-    delivery = Delivery(provider, month.label, written.paths, restatement, written.manifest)
+    delivery = Delivery(provider, month.label, written.paths, restatement, written.manifest, fmt)
     return month.end + timedelta(days=delay), order, delivery
 
 
