@@ -33,7 +33,7 @@ class NativeTarget:
 NativeWriter = Callable[[NativeTarget, Iterable[pa.Table], Progress], Written]
 """Writes one provider-month from FOCUS 1.2 tables (typed: decimal money, UTC timestamps, Tags as a map)."""
 
-NATIVE_MODULES: dict[str, str] = {}
+NATIVE_MODULES: dict[str, str] = {"aws": "native_aws", "azure": "native_azure", "gcp": "native_gcp"}
 """provider -> module under `cloudledger.demo` with a `WRITERS: dict[str, NativeWriter]`."""
 
 
