@@ -8,10 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rich.console import Console
+from typer.testing import CliRunner
 
 from cloudledger.analyses.explorer import ALLOCATION_SOURCES, CostQuery, run_costs
-from cloudledger.cli_query import run_costs as cli_costs
+from cloudledger.cli import app
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import LedgerView, open_ledger
@@ -77,10 +77,13 @@ def test_limit_totals_respect_the_view(view: LedgerView, bill_total: Decimal, al
     assert limited.totals == {"USD": allocation_total}
 
 
-def test_cli_costs_takes_the_kubernetes_option(home: Home, allocation_total: Decimal) -> None:
-    console = Console(record=True, width=200)
-    common = dict(metric="BilledCost", grain=None, start=None, end=None, filters=(), tags=(), limit=None, as_of=None)
-    cli_costs(home, by=["x_k8s_namespace"], fmt="json", console=console, kubernetes=True, **common)  # type: ignore[arg-type]
-    rows = json.loads(console.export_text())
+def test_cli_costs_takes_the_kubernetes_option(home: Home, allocation_total: Decimal, bill_total: Decimal) -> None:
+    runner = CliRunner()
+    base = ["costs", "--home", str(home.root), "--format", "json"]
+    allocations = runner.invoke(app, [*base, "--by", "x_k8s_namespace", "--kubernetes"])
+    assert allocations.exit_code == 0, allocations.output
+    rows = json.loads(allocations.output)
     assert {r["x_k8s_namespace"] for r in rows} == {"kube-system", "opencost", "prometheus"}
     assert sum(Decimal(str(r["BilledCost"])) for r in rows) == allocation_total
+    bill = json.loads(runner.invoke(app, [*base, "--by", "x_source"]).output)
+    assert [(r["x_source"], Decimal(str(r["BilledCost"]))) for r in bill] == [("focus", bill_total)]

@@ -234,3 +234,14 @@ def test_mapped_rows_conform_to_focus(home: Home, tmp_path: Path) -> None:
     billed = ledger_state(home)["slices"][("2024-01", "gcp-billing", ACCOUNT)]["BilledCost"]
     expected = sum((Decimal(str(r["cost"])) + sum(Decimal(str(c["amount"])) for c in r["credits"]) for r in rows), 0)
     assert billed == expected
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_tax_row_keeps_its_list_cost(shape: str, tmp_path: Path) -> None:
+    """A tax row's cost_at_list (the tax on list prices) is its ListCost; its other metrics are its cost."""
+    rows = [gcp_row(cost_type="tax", cost=5.25, cost_at_list=6.0, credits=[]), gcp_row(cost_type="tax", cost=1.5)]
+    rows[1]["cost_at_list"] = None
+    tax, bare = _read(write_export(export_path(tmp_path, shape), rows, shape=shape))
+    assert tax["ChargeCategory"] == "Tax" and tax["ListCost"] == Decimal(6)
+    assert tax["BilledCost"] == tax["EffectiveCost"] == tax["ContractedCost"] == Decimal("5.25")
+    assert bare["ListCost"] == bare["BilledCost"] == Decimal("1.5")

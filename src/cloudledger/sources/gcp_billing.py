@@ -169,17 +169,23 @@ def _quantity(raw: pa.Table, amount: str, unit: str, usage: pa.ChunkedArray) -> 
 def _costs(
     raw: pa.Table, path: str, kinds: pa.ChunkedArray, cost: pa.ChunkedArray, invoiced: pa.ChunkedArray
 ) -> dict[str, pa.ChunkedArray]:
-    """Billed = Effective = cost + credits; Contracted = cost; List = cost_at_list (else cost) on usage."""
+    """Billed = Effective = cost + credits; Contracted = cost on usage; List = cost_at_list on usage and tax.
+
+    A tax row's `cost_at_list` is the tax on its charges' list cost (FOCUS: a tax's ListCost comes from the
+    ListCost of the charges it is levied on); without it, usage falls back to cost, other rows to BilledCost.
+    """
     values = field(raw, "cost_at_list")
     at_list = None if values is None else money(values, raw.num_rows, path, "cost_at_list")
     regular = pc.equal(kinds, "regular")
-    listed = cost if at_list is None else pc.coalesce(at_list, cost)
     billed = ledger_money(invoiced)
+    fallback = pc.if_else(regular, ledger_money(cost), billed)
+    listed = fallback if at_list is None else pc.coalesce(ledger_money(at_list), fallback)
+    priced = pc.or_(regular, pc.equal(kinds, "tax"))
     return {
         "BilledCost": billed,
         "EffectiveCost": billed,
-        "ContractedCost": pc.if_else(regular, ledger_money(cost), billed),
-        "ListCost": pc.if_else(regular, ledger_money(listed), billed),
+        "ContractedCost": fallback,
+        "ListCost": pc.if_else(priced, listed, billed),
     }
 
 

@@ -23,7 +23,7 @@ COLUMN_MAP: tuple[ColumnMapping, ...] = (
     _M("BilledCost", "cost + Σ credits.amount", "all credit types (Google's FOCUS view)"),
     _M("EffectiveCost", "cost + Σ credits.amount", "same as BilledCost: the export has no amortization"),
     _M("ContractedCost", "cost", "Usage rows; other rows copy BilledCost"),
-    _M("ListCost", "cost_at_list", "else cost; Usage rows; other rows copy BilledCost"),
+    _M("ListCost", "cost_at_list", "Usage and Tax rows (else cost on Usage); other rows copy BilledCost"),
     _M("CommitmentDiscountId", "subscription.instance_id, else credits.id",
        "rows with a COMMITTED_USAGE_DISCOUNT(_DOLLAR_BASE) credit"),
     _M("CommitmentDiscountName", "credits.full_name, else credits.name", "of that credit"),
@@ -83,7 +83,9 @@ data, never run). A file is recognised by `billing_account_id`, a service and a 
   row's BilledCost and EffectiveCost, so Σ BilledCost per billing account and invoice month is
   Σ cost + Σ credits.amount, the invoice total (native total `cost + credits.amount`). ContractedCost is
   `cost` (negotiated prices, before credits) and ListCost is `cost_at_list` (or `cost` in exports without
-  it), so List − Contracted is the negotiated saving and Contracted − Effective the credits. The
+  it), so List − Contracted is the negotiated saving and Contracted − Effective the credits. A tax row's
+  ListCost is its `cost_at_list` where the export gives one (the tax on list prices, as Google's view
+  and FOCUS have it), else its BilledCost. The
   `x_Credits<Type>` columns hold each credit type's part, `x_Credits` the list as JSON.
 - **Committed use discounts**: usage with a `COMMITTED_USAGE_DISCOUNT` (resource-based, category Usage)
   or `COMMITTED_USAGE_DISCOUNT_DOLLAR_BASE` (legacy spend-based, category Spend) credit is PricingCategory

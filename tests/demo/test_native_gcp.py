@@ -1,0 +1,205 @@
+"""The Google Cloud demo bills as the detailed billing export (Parquet and JSON) map back to its FOCUS export.
+
+A small demo (3 months) is written in three formats for Google Cloud: the FOCUS export, and the detailed
+usage cost export extracted from BigQuery as Parquet and as gzip JSON lines. Each is ingested into its own
+home (one ingest per delivery, in delivery order); their ledgers must agree per billing account, billing
+period and ChargeCategory on BilledCost, EffectiveCost, ListCost and ContractedCost.
+
+What cannot agree, and why (the export has no such information):
+
+- The month a committed use discount runs in (the window's last month in a 3-month window). Google bills
+  the commitment fee as a "Commitment v1: ..." usage row and covered usage nets to zero with a
+  COMMITTED_USAGE_DISCOUNT_DOLLAR_BASE credit; there are no Unused rows and no amortization. So the
+  FOCUS Purchase row's BilledCost, ListCost and ContractedCost land in Usage (the fee row), the Unused rows'
+  ListCost and ContractedCost are not there at all, and a tax row carries one amount (its BilledCost; its
+  ListCost is `cost_at_list`) where the FOCUS tax row also has tax on ContractedCost and EffectiveCost.
+  BilledCost in total and EffectiveCost of Usage and Credit charges still agree exactly. The test derives every one of
+  these differences from the FOCUS rows and requires the native ledger to equal the FOCUS ledger so adjusted.
+- BillingPeriodStart: Google invoices by Pacific month, so the native ledger's periods start at midnight
+  Pacific (07:00 or 08:00 UTC) where the FOCUS export's start at 00:00 UTC; the period key (YYYY-MM) is
+  the same, which is what slices and totals are keyed by.
+
+Google Cloud months are never restated in the demo (only Azure's is), so there is no re-delivery here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cloudledger.analyses.reconcile import ReconcileReport, reconcile
+from cloudledger.demo import DemoOutput, generate_demo
+from cloudledger.demo.months import Month
+from cloudledger.home import Home
+from cloudledger.ledger.ingest import ingest
+from cloudledger.ledger.read import open_ledger
+from cloudledger.ledger.state import StateDB
+from source_probe import must_failures
+
+METRICS = ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost")
+NATIVE = ("bq-parquet", "bq-jsonl")
+Totals = dict[tuple[str, str, str], dict[str, Decimal]]
+
+
+def _plan(provider: str, month: Month) -> Sequence[str]:
+    return ("focus", *NATIVE) if provider == "gcp" else ("focus",)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoOutput]:
+    out = tmp_path_factory.mktemp("gcp-native")
+    return out, generate_demo(out / "exports", seed=11, rows=20_000, months=3, end_month="2026-10", plan=_plan)
+
+
+def _home(root: Path, output: DemoOutput, formats: Sequence[str]) -> Home:
+    home = Home(root).ensure()
+    for delivery in output.deliveries:
+        if delivery.provider == "gcp" and delivery.format in formats:
+            ingest(home, delivery.paths)
+    return home
+
+
+@pytest.fixture(scope="module")
+def homes(demo: tuple[Path, DemoOutput]) -> dict[str, Home]:
+    out, output = demo
+    return {fmt: _home(out / fmt, output, (fmt,)) for fmt in ("focus", *NATIVE)}
+
+
+def _query(home: Home, sql_filter: str = "") -> Totals:
+    """Exact totals per (billing account, billing period, ChargeCategory) of the ledger."""
+    view = open_ledger(home)
+    try:
+        t = view.table
+        if sql_filter:
+            t = t.filter(t.CommitmentDiscountStatus == sql_filter)
+        grouped = t.group_by(["BillingAccountId", "x_billing_period", "ChargeCategory"]).aggregate(
+            **{m: t[m].sum() for m in METRICS}
+        )
+        rows = grouped.to_pyarrow().to_pylist()
+    finally:
+        view.close()
+    return {
+        (r["BillingAccountId"], r["x_billing_period"], r["ChargeCategory"]): {m: r[m] for m in METRICS} for r in rows
+    }
+
+
+def _expected_native(focus: Totals, unused: Totals) -> Totals:
+    """The FOCUS totals moved the way the billing export books commitments and taxes (see the module doc)."""
+    out: Totals = {k: dict(v) for k, v in focus.items() if k[2] != "Purchase"}
+    for (account, period, category), sums in focus.items():
+        if category == "Purchase":
+            usage = out[(account, period, "Usage")]
+            left = unused.get((account, period, "Usage"), dict.fromkeys(METRICS, Decimal(0)))
+            usage["BilledCost"] += sums["BilledCost"]
+            usage["ListCost"] += sums["ListCost"] - left["ListCost"]
+            usage["ContractedCost"] += sums["ContractedCost"] - left["ContractedCost"]
+        if category == "Tax":
+            out[(account, period, category)]["ContractedCost"] = sums["BilledCost"]
+            out[(account, period, category)]["EffectiveCost"] = sums["BilledCost"]
+    return out
+
+
+def test_every_row_kind_is_in_the_window(homes: dict[str, Home]) -> None:
+    categories = {k[2] for k in _query(homes["focus"])}
+    assert categories == {"Usage", "Purchase", "Tax", "Credit"}
+    assert _query(homes["focus"], "Used") and _query(homes["focus"], "Unused")
+
+
+@pytest.mark.parametrize("fmt", NATIVE)
+def test_native_totals_equal_the_focus_export_per_charge_category(homes: dict[str, Home], fmt: str) -> None:
+    focus, native = _query(homes["focus"]), _query(homes[fmt])
+    expected = _expected_native(focus, _query(homes["focus"], "Unused"))
+    assert native == expected
+    commitment_months = {k[1] for k in focus if k[2] == "Purchase"}
+    assert len(commitment_months) == 1
+    for key, sums in focus.items():
+        if key[1] not in commitment_months:
+            assert native[key] == sums, key  # months without a commitment: exactly the FOCUS totals
+    for period in commitment_months:
+        total = {
+            name: sum(v["BilledCost"] for k, v in rows.items() if k[1] == period)
+            for name, rows in (("native", native), ("focus", focus))
+        }
+        assert total["native"] == total["focus"]  # the invoice
+        for category in ("Usage", "Credit"):
+            key = next(k for k in focus if k[1] == period and k[2] == category)
+            assert native[key]["EffectiveCost"] == focus[key]["EffectiveCost"]
+
+
+def test_parquet_and_json_give_the_same_ledger(homes: dict[str, Home]) -> None:
+    view = [open_ledger(homes[fmt]) for fmt in NATIVE]
+    try:
+        cols = ["ChargePeriodStart", "ChargeCategory", "ResourceId", "SkuId", "Tags", *METRICS, "PricingQuantity"]
+        tables = [v.table.select(cols).order_by(cols[:4] + list(METRICS)).to_pyarrow() for v in view]
+    finally:
+        for v in view:
+            v.close()
+    assert tables[0].equals(tables[1])
+
+
+def test_billing_periods_start_at_pacific_midnight(homes: dict[str, Home]) -> None:
+    starts = {}
+    for fmt in ("focus", "bq-parquet"):
+        view = open_ledger(homes[fmt])
+        try:
+            t = view.table
+            rows = t.group_by("x_billing_period").aggregate(start=t.BillingPeriodStart.min()).to_pyarrow()
+            starts[fmt] = {r["x_billing_period"]: r["start"] for r in rows.to_pylist()}
+        finally:
+            view.close()
+    assert starts["focus"].keys() == starts["bq-parquet"].keys()
+    for period, start in starts["bq-parquet"].items():
+        assert f"{start:%Y-%m}" == period and start.hour in (7, 8)
+        assert starts["focus"][period].hour == 0
+
+
+def _report(home: Home) -> ReconcileReport:
+    view, state = open_ledger(home), StateDB(home.state_db_url)
+    try:
+        return reconcile(view, state)
+    finally:
+        state.dispose()
+        view.close()
+
+
+def test_reconcile_both_formats_in_one_home(demo: tuple[Path, DemoOutput], homes: dict[str, Home]) -> None:
+    out, output = demo
+    report = _report(_home(out / "both", output, ("focus", "bq-parquet")))
+    assert not [c for c in report.differences if c.kind != "formats"]
+    assert {c.kind for c in report.checks} >= {"native", "ingest", "formats"}
+    assert report.unverified == ()
+    focus = _query(homes["focus"])
+    expected = _expected_native(focus, _query(homes["focus"], "Unused"))
+    commitment_month = next(k[1] for k in focus if k[2] == "Purchase")
+    formats = [c for c in report.checks if c.kind == "formats"]
+    assert formats
+    for check in formats:
+        category = check.expected_from.split("(", 1)[1].rstrip(")")
+        keys = [k for k in expected.keys() | focus.keys() if k[1] == check.billing_period]
+        picked = [k for k in keys if category in ("all charges", k[2])]
+        zero = Decimal(0)
+        native = sum((expected.get(k, {}).get(check.metric, zero) for k in picked), zero)
+        exported = sum((focus.get(k, {}).get(check.metric, zero) for k in picked), zero)
+        pair = (check.ledger, check.expected) if check.source == "gcp-billing" else (check.expected, check.ledger)
+        assert pair == (native, exported), check
+        if check.billing_period != commitment_month:
+            assert abs(check.difference) <= report.tolerance, check
+
+
+def test_conformance_is_no_worse_than_the_focus_export(homes: dict[str, Home]) -> None:
+    focus = set(must_failures(homes["focus"]).get("Google Cloud", []))
+    for fmt in NATIVE:
+        assert set(must_failures(homes[fmt]).get("Google Cloud", [])) <= focus
+
+
+def test_same_seed_same_bytes(tmp_path: Path, demo: tuple[Path, DemoOutput]) -> None:
+    _, output = demo
+    again = generate_demo(tmp_path, seed=11, rows=20_000, months=3, end_month="2026-10", plan=_plan)
+    first = [p for d in output.deliveries if d.format in NATIVE for p in d.paths]
+    second = [p for d in again.deliveries if d.format in NATIVE for p in d.paths]
+    assert len(first) == len(second) == 6
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes()
