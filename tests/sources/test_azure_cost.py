@@ -11,7 +11,20 @@ from typing import Any
 
 import pytest
 
-from azure_export import ACCOUNT, MCA_ACCOUNT, MCA_PROFILE, RI, SP, SUB, VM, commitment_scenario, ea_row, write_cost
+from azure_export import (
+    ACCOUNT,
+    BILLING,
+    EA_BILLING_ID,
+    MCA_ACCOUNT,
+    MCA_BILLING_ID,
+    RI,
+    SP,
+    SUB,
+    VM,
+    commitment_scenario,
+    ea_row,
+    write_cost,
+)
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from ledger_probe import ledger_state
@@ -22,10 +35,14 @@ D = Decimal
 BOTH = "actual+amortized"
 RI_T, SP_T = "Reservation", "Savings Plan"
 SAMPLES = {
-    # sample: (cost column, account columns in order of preference, dataset the source must tell)
-    "azure-ea/EA_AmortizedCost_Small.csv": ("Cost", ("BillingProfileId", "BillingAccountId"), "amortized"),
-    "azure-ea/sample-anonymous-ea-export-dataset.csv": ("CostInBillingCurrency", ("BillingProfileId",), "either"),
-    "azure-mca/camel_azure_version_2.csv": ("costInBillingCurrency", ("billingProfileId",), "either"),
+    # sample: (cost column, (billing account column, billing profile column or None), dataset the source must tell)
+    "azure-ea/EA_AmortizedCost_Small.csv": ("Cost", ("BillingAccountId", None), "amortized"),
+    "azure-ea/sample-anonymous-ea-export-dataset.csv": ("CostInBillingCurrency", ("BillingAccountId", None), "either"),
+    "azure-mca/camel_azure_version_2.csv": (
+        "costInBillingCurrency",
+        ("billingAccountId", "billingProfileId"),
+        "either",
+    ),
 }
 COMMITMENT = {"Reservation", "SavingsPlan"}
 
@@ -41,11 +58,19 @@ def _period(row: dict[str, str]) -> str:
     return f"{year}-{int(month):02d}"
 
 
-def _expected(sample: Path, cost: str, accounts: tuple[str, ...], dataset: str) -> dict[tuple[str, str], Any]:
+def _billing_id(row: dict[str, str], columns: tuple[str, str | None]) -> str:
+    """Microsoft's FOCUS BillingAccountId: the enrollment (EA) or billing profile (MCA) resource id."""
+    account, profile = columns
+    if profile is None:
+        return f"{BILLING}{row[account]}"
+    return f"{BILLING}{row[account]}/billingProfiles/{row[profile]}"
+
+
+def _expected(sample: Path, cost: str, accounts: tuple[str, str | None], dataset: str) -> dict[tuple[str, str], Any]:
     """Independent per-slice sums of the raw cost text (ledger rounding, and native 12-place rounding)."""
     out: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for row in read_csv_rows(sample):
-        key = (_period(row), next(row[a] for a in accounts if row.get(a)))
+        key = (_period(row), _billing_id(row, accounts))
         value = ledger_decimal(row[cost]) or D(0)
         covered = row.get("ChargeType", "Usage") == "Usage" and row.get("PricingModel") in COMMITMENT
         out[key]["EffectiveCost"] += value
@@ -129,7 +154,7 @@ def test_actual_and_amortized_pair_into_one_set_of_rows(home: Home, tmp_path: Pa
     paired = got[("Usage", "Reservation", 6)]
     assert paired["x_source_file"].endswith("cost-amortized-202401.csv") and paired["x_source_row"] == 2
     assert paired["x_ActualSourceFile"].endswith("cost-actual-202401.csv") and paired["x_ActualSourceRow"] == "3"
-    account = MCA_PROFILE if shape == "mca" else ACCOUNT
+    account = MCA_BILLING_ID if shape == "mca" else EA_BILLING_ID
     state = ledger_state(home)["slices"][("2024-01", "azure-cost", account)]
     assert (state["BilledCost"], state["EffectiveCost"]) == (D("367.01"), D("30.01"))
     assert sum(ledger_decimal(r["CostInBillingCurrency"]) or 0 for r in actual) == D("367.01")
@@ -150,11 +175,11 @@ def test_a_lone_file_lands_with_best_effort_for_the_other_metric(
     actual, amortized = commitment_scenario()
     rows = actual if dataset == "actual" else amortized
     summary = ingest(home, [write_cost(tmp_path / f"cost-{dataset}.csv", rows)])
-    state = ledger_state(home)["slices"][("2024-01", "azure-cost", ACCOUNT)]
+    state = ledger_state(home)["slices"][("2024-01", "azure-cost", EA_BILLING_ID)]
     assert (state["BilledCost"], state["EffectiveCost"]) == (D(billed), D(effective))
     assert {r["x_CostDatasets"] for r in ledger_rows(home)} == {dataset}
     metric = "BilledCost" if dataset == "actual" else "EffectiveCost"
-    assert native_totals(home, summary) == {("2024-01", ACCOUNT, "USD", metric): D(state[metric])}
+    assert native_totals(home, summary) == {("2024-01", EA_BILLING_ID, "USD", metric): D(state[metric])}
     assert must_failures(home) == {"Microsoft": []}
 
 
@@ -169,11 +194,16 @@ def test_columns_map_to_focus(home: Home, tmp_path: Path, shape: str) -> None:
     ingest(home, [write_cost(tmp_path / "cost.csv", [ea_row(), storage], shape=shape)])
     vm, st = ledger_rows(home)
     mca = shape == "mca"
-    assert vm["BillingAccountId"] == (MCA_PROFILE if mca else ACCOUNT)
+    assert vm["BillingAccountId"] == (MCA_BILLING_ID if mca else EA_BILLING_ID)
     assert vm["BillingAccountType"] == ("Billing Profile" if mca else "Billing Account")
     assert vm["x_BillingAccountId"] == (MCA_ACCOUNT if mca else ACCOUNT)
     assert vm["Tags"] == [("team", "web"), ("env", "prod")] and st["Tags"] is None
-    assert (vm["SubAccountId"], vm["SubAccountName"], vm["SubAccountType"]) == (SUB, "web-prod", "Subscription")
+    assert (vm["SubAccountId"], vm["SubAccountName"], vm["SubAccountType"]) == (
+        f"/subscriptions/{SUB}",
+        "web-prod",
+        "Subscription",
+    )
+    assert vm["x_SubscriptionId"] == SUB
     assert (vm["ResourceId"], vm["ResourceName"], vm["ResourceType"]) == (VM, "vm-1", "Virtual machine")
     assert (vm["ServiceName"], vm["ServiceCategory"]) == ("Virtual Machines", "Compute")
     assert (st["ServiceName"], st["ServiceCategory"], st["ResourceName"]) == ("Storage Accounts", "Storage", "st1")

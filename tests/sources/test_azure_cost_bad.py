@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from azure_export import ACCOUNT, commitment_scenario, ea_row, manifest, write_cost
+from azure_export import (
+    ACCOUNT,
+    BILLING,
+    EA_BILLING_ID,
+    MCA_ACCOUNT,
+    MCA_PROFILE,
+    commitment_scenario,
+    ea_row,
+    manifest,
+    write_cost,
+)
 from cloudledger.errors import InputError
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
@@ -17,7 +27,7 @@ from source_probe import assert_rejected, ledger_rows
 
 D = Decimal
 COST = "CostInBillingCurrency"
-KEY = ("2024-01", "azure-cost", ACCOUNT)
+KEY = ("2024-01", "azure-cost", EA_BILLING_ID)
 
 
 @pytest.fixture
@@ -65,7 +75,8 @@ def test_a_second_delivery_without_manifests_is_an_error(home: Home, tmp_path: P
     write_cost(tmp_path / "d" / "run1" / "cost-actual.csv", rows)
     write_cost(tmp_path / "d" / "run2" / "cost-actual.csv", rows)
     before = ledger_state(home)
-    with pytest.raises(InputError, match="actual cost of billing period 2024-01, account 100200 is delivered twice"):
+    message = f"actual cost of billing period 2024-01, account {EA_BILLING_ID} is delivered twice"
+    with pytest.raises(InputError, match=message):
         ingest(home, [tmp_path / "d"])
     assert ledger_state(home) == before
 
@@ -85,7 +96,10 @@ def test_unpaired_accounts_of_one_period_are_an_error(home: Home, tmp_path: Path
     write_cost(tmp_path / "p" / "cost-actual.csv", actual)
     other = [{**r, "BillingAccountId": "999", "BillingProfileId": "999"} for r in amortized]
     write_cost(tmp_path / "p" / "cost-amortized.csv", other)
-    message = "billing account 100200 has actual cost for 2024-01 but the paired amortized cost file(s) cover 999"
+    message = (
+        f"billing account {EA_BILLING_ID} has actual cost for 2024-01 but the paired amortized cost file(s) "
+        f"cover {BILLING}999"
+    )
     _rejected_pair(home, tmp_path / "p", message, "BillingAccountId")
 
 
@@ -102,7 +116,7 @@ def test_a_pair_in_two_schemas_is_an_error(home: Home, tmp_path: Path) -> None:
     mca = [{**r, "BillingProfileId": "", "BillingAccountId": ACCOUNT} for r in amortized]
     write_cost(tmp_path / "p" / "cost-amortized.csv", mca, shape="mca")
     path = tmp_path / "p" / "cost-amortized.csv"
-    text = path.read_text().replace("PROF-1234-ABC", ACCOUNT)
+    text = path.read_text().replace(MCA_PROFILE, ACCOUNT).replace(MCA_ACCOUNT, ACCOUNT)
     path.write_text(text)
     _rejected_pair(home, tmp_path / "p", "in the EA schema but its amortized cost", None)
 

@@ -19,8 +19,10 @@ COLUMN_MAP = (
     ),
     _M(
         "BillingAccountId",
-        "BillingProfileId, else BillingAccountId",
-        "EA: the enrollment (its profile id equals it); MCA: the billing profile, the level invoices are issued at",
+        "BillingAccountId and BillingProfileId, as a billing resource id",
+        "as Microsoft's FOCUS export writes it: MCA `/providers/Microsoft.Billing/billingAccounts/{billingAccountId}"
+        "/billingProfiles/{billingProfileId}` (the billing profile, the level invoices are issued at); EA "
+        "`/providers/Microsoft.Billing/billingAccounts/{BillingAccountId}` (the enrollment; its profile id equals it)",
     ),
     _M("BillingAccountName", "BillingProfileName, else BillingAccountName", ""),
     _M(
@@ -80,7 +82,11 @@ COLUMN_MAP = (
     _M("ListCost", "PaygCostInBillingCurrency, else ListUnitPrice x Quantity, else the row's cost", ""),
     _M("ContractedUnitPrice", "UnitPrice x ExchangeRatePricingToBilling (1 when absent)", "null on Tax rows"),
     _M("ContractedCost", "ContractedUnitPrice x Quantity, else the row's cost", ""),
-    _M("SubAccountId", "SubscriptionId / SubscriptionGuid", ""),
+    _M(
+        "SubAccountId",
+        "`/subscriptions/` + SubscriptionId / SubscriptionGuid",
+        "the subscription's resource id, as Microsoft's FOCUS export writes it; the bare id stays in x_SubscriptionId",
+    ),
     _M("SubAccountName", "SubscriptionName, else SubscriptionId", ""),
     _M("SubAccountType", "`Subscription`", ""),
     _M("ResourceId", "ResourceId / InstanceId (early MCA: InstanceName)", ""),
@@ -88,8 +94,8 @@ COLUMN_MAP = (
     _M("ResourceType", "type of ResourceId via ResourceTypes.csv", "display name, else the ARM type"),
     _M(
         "ServiceName",
-        "ConsumedService + resource type via Services.csv",
-        "else the service named like MeterCategory, else MeterCategory",
+        "ConsumedService + the resource's type via Services.csv",
+        "without a resource: the service named like MeterCategory, else ConsumedService alone; else MeterCategory",
     ),
     _M("ServiceCategory", "ConsumedService + resource type via Services.csv", "Other when unknown"),
     _M("ServiceSubcategory", "ConsumedService + resource type via Services.csv", "Other (Other) when unknown"),
@@ -161,9 +167,14 @@ adjustments -> Adjustment. PricingModel OnDemand -> Standard, Spot -> Dynamic, R
 Committed with the CommitmentDiscount columns from `benefitId` (`/microsoft.capacity/` reservations: Usage
 category; `/microsoft.billingbenefits/` savings plans: Spend category).
 
-**Billing account.** For EA it is the enrollment (`BillingAccountId`; its `BillingProfileId` is the same
-number). For MCA it is the billing profile (`billingProfileId`), the level at which Microsoft issues invoices
-and the one Microsoft's own FOCUS export uses; the MCA billing account stays in `x_BillingAccountId`.
+**Billing account.** BillingAccountId is the billing resource id Microsoft's own FOCUS export (FocusCost)
+writes, so that the same account delivered as cost details and as FOCUS lands under one id. For EA it is the
+enrollment, `/providers/Microsoft.Billing/billingAccounts/{BillingAccountId}` (its `BillingProfileId` is the
+same number). For MCA it is the billing profile, the level at which Microsoft issues invoices:
+`/providers/Microsoft.Billing/billingAccounts/{billingAccountId}/billingProfiles/{billingProfileId}`. The raw
+ids stay in `x_BillingAccountId` and `x_BillingProfileId`. (Microsoft's conversion guide for cost details
+names the bare ids; its FOCUS export writes the resource ids, and those are what a FOCUS delivery of the same
+account carries.) Invoices given to `cloudledger reconcile` name the account by this id.
 
 **Units and prices.** Azure's Quantity counts UnitOfMeasure blocks (`10K` operations, `100 Hours`) and its
 prices are per block: PricingQuantity = Quantity with PricingUnit `10000 Units`, and ConsumedQuantity =

@@ -19,9 +19,10 @@ from cloudledger.sources import azure_reference as ref
 from cloudledger.sources.azure_charges import CD_CATEGORY, charges
 from cloudledger.sources.azure_values import combined, dates, midnight, money, month_start, multiply, tags
 
-DROPPED = frozenset({"SubscriptionId", "SubscriptionName", "ResourceId", "AvailabilityZone", "InvoiceId", "Tags"})
+DROPPED = frozenset({"SubscriptionName", "ResourceId", "AvailabilityZone", "InvoiceId", "Tags"})
 """Provider columns copied unchanged into a FOCUS column; every other one is kept as `x_<canonical name>`."""
 _ONE = pa.scalar(Decimal(1), MONEY_TYPE)
+BILLING_ACCOUNTS = "/providers/Microsoft.Billing/billingAccounts/"
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,25 @@ def _account(c: _Cols) -> dict[str, pa.Array]:
     use_profile = pc.is_valid(profile)
     distinct = pc.and_(use_profile, pc.fill_null(pc.not_equal(profile, account), True))
     return {
-        "BillingAccountId": c.required(pc.coalesce(profile, account), "BillingAccountId"),
+        "BillingAccountId": c.required(billing_account_id(account, profile), "BillingAccountId"),
         "BillingAccountName": pc.if_else(
             use_profile, pc.coalesce(c("BillingProfileName"), profile), pc.coalesce(c("BillingAccountName"), account)
         ),
         "BillingAccountType": pc.if_else(distinct, "Billing Profile", "Billing Account"),
     }
+
+
+def billing_account_id(account: pa.Array, profile: pa.Array) -> pa.Array:
+    """The billing resource id Microsoft's FOCUS export writes as BillingAccountId: the billing profile's
+    (`.../billingAccounts/{account}/billingProfiles/{profile}`) for MCA, the enrollment's
+    (`.../billingAccounts/{enrollment}`, whose profile id is the same number) for EA. An id that already
+    is a billing resource id is kept; a profile without a billing account stays as written."""
+    own = pc.coalesce(account, profile)
+    resource = pc.fill_null(pc.starts_with(own, "/providers/"), False)
+    mca = pc.and_(pc.fill_null(pc.not_equal(profile, account), False), pc.invert(resource))
+    ea = pc.if_else(resource, own, pc.binary_join_element_wise(BILLING_ACCOUNTS, own, ""))
+    mca_id = pc.binary_join_element_wise(BILLING_ACCOUNTS, account, "/billingProfiles/", profile, "")
+    return pc.if_else(mca, mca_id, pc.if_else(pc.is_valid(account), ea, profile))
 
 
 def _resource_and_service(c: _Cols) -> dict[str, pa.Array]:
@@ -140,7 +154,8 @@ def _resource_and_service(c: _Cols) -> dict[str, pa.Array]:
 
 def _service(key: str) -> dict[str, str | None]:
     consumed, arm, meter_category = key.split("|")
-    found = ref.service(consumed, arm) or ref.service_named(meter_category)
+    by_resource = ref.service(consumed, arm) if arm else None
+    found = by_resource or ref.service_named(meter_category) or ref.service(consumed, arm)
     if found is None:
         return {"n": meter_category or consumed or "Azure", "c": "Other", "s": "Other (Other)"}
     return {"n": found.name, "c": found.category, "s": found.subcategory}
@@ -207,11 +222,17 @@ def _descriptive(c: _Cols) -> dict[str, pa.Array]:
         "AvailabilityZone": c("AvailabilityZone"),
         "SkuId": sku,
         "SkuMeter": _when(pc.is_valid(sku), c("MeterName")),
-        "SubAccountId": subscription,
+        "SubAccountId": _subscription_id(subscription),
         "SubAccountName": pc.coalesce(c("SubscriptionName"), subscription),
         "SubAccountType": _when(pc.is_valid(subscription), pa.repeat("Subscription", c.count)),
         "Tags": tags(c("Tags"), file=c.file, column=c.name("Tags")),
     }
+
+
+def _subscription_id(subscription: pa.Array) -> pa.Array:
+    """`/subscriptions/{id}`, the SubAccountId Microsoft's FOCUS export writes (cost details hold the bare id)."""
+    resource = pc.fill_null(pc.starts_with(subscription, "/"), False)
+    return pc.if_else(resource, subscription, pc.binary_join_element_wise("/subscriptions/", subscription, ""))
 
 
 def _without_tax_prices(columns: dict[str, pa.Array], tax: pa.Array) -> None:
