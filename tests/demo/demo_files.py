@@ -23,11 +23,16 @@ KEEP = (
     "ChargePeriodStart",
     "ChargeCategory",
     "ChargeClass",
+    "ChargeDescription",
+    "ChargeFrequency",
     "ServiceName",
     "ServiceCategory",
     "SubAccountId",
+    "ResourceId",
     "CommitmentDiscountId",
+    "CommitmentDiscountCategory",
     "CommitmentDiscountStatus",
+    "CommitmentDiscountQuantity",
     "PricingCategory",
     "BilledCost",
     "EffectiveCost",
@@ -65,9 +70,12 @@ def read_file(path: Path) -> pa.Table:
 
 
 def uniform(table: pa.Table) -> pa.Table:
-    """The columns every provider has, times as ISO text, and whether the row carries tags."""
+    """The KEEP columns (null where a FOCUS version has no such column), times as ISO text, and tagged or not."""
     cols = {}
     for name in KEEP:
+        if name not in table.column_names:
+            cols[name] = pa.nulls(table.num_rows, pa.decimal128(38, 10) if name in MONEY else pa.string())
+            continue
         arr = table[name]
         if pa.types.is_timestamp(arr.type):
             arr = pc.strftime(arr, "%Y-%m-%dT%H:%M:%SZ")

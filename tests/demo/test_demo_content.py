@@ -149,6 +149,7 @@ def test_restated_month_is_delivered_again_later(demo: DemoOutput) -> None:
 
 
 def test_commitments_balance_and_price_their_usage(rows: list[dict[str, object]]) -> None:
+    """AWS and Azure amortize a purchase over the usage it covers and the Unused rest, per commitment."""
     purchased: dict[object, Decimal] = defaultdict(Decimal)
     amortized: dict[object, Decimal] = defaultdict(Decimal)
     statuses: dict[object, set[object]] = defaultdict(set)
@@ -156,6 +157,8 @@ def test_commitments_balance_and_price_their_usage(rows: list[dict[str, object]]
         cid = r["CommitmentDiscountId"]
         if cid is None:
             assert r["PricingCategory"] != "Committed"
+            continue
+        if r["ProviderName"] == "Google Cloud":
             continue
         if r["ChargeCategory"] == "Purchase":
             purchased[cid] += _money(r["BilledCost"])
@@ -169,6 +172,32 @@ def test_commitments_balance_and_price_their_usage(rows: list[dict[str, object]]
     assert all("Used" in s for s in statuses.values())
     assert any("Unused" in s for s in statuses.values())
     assert {r["PricingCategory"] for r in rows if r["ChargeCategory"] == "Usage"} >= {"Standard", "Dynamic"}
+
+
+def test_google_bills_its_committed_use_discount_as_usage(rows: list[dict[str, object]]) -> None:
+    """The CUD fee is a recurring Usage row; covered usage costs nothing; nothing shows the unused part."""
+    google = _where(rows, ProviderName="Google Cloud")
+    assert not _where(google, ChargeCategory="Purchase")
+    assert not _where(google, CommitmentDiscountStatus="Unused")
+    fees = [r for r in google if str(r["ChargeDescription"]).startswith("Commitment v1:")]
+    months = {str(r["BillingPeriodStart"])[:7] for r in fees}
+    assert len(fees) == len(months) >= 12
+    for fee in fees:
+        charge = (fee["ChargeCategory"], fee["ChargeFrequency"], fee["PricingCategory"])
+        assert charge == ("Usage", "Recurring", "Standard")
+        assert fee["CommitmentDiscountId"] is None and fee["ResourceId"]
+        cost = {_money(fee[m]) for m in ("BilledCost", "EffectiveCost", "ContractedCost", "ListCost")}
+        assert len(cost) == 1 and cost.pop() > 0
+    consumed: dict[tuple[object, str], Decimal] = defaultdict(Decimal)
+    for r in _where(google, CommitmentDiscountStatus="Used"):
+        assert r["PricingCategory"] == "Committed" and r["CommitmentDiscountCategory"] == "Spend"
+        assert r["BilledCost"] == r["EffectiveCost"] == 0 < _money(r["ContractedCost"])
+        key = (r["CommitmentDiscountId"], str(r["ChargePeriodStart"])[:7])
+        consumed[key] += _money(r["CommitmentDiscountQuantity"])
+    assert {month for _, month in consumed} == months
+    for fee in fees:
+        month = str(fee["BillingPeriodStart"])[:7]
+        assert consumed[(fee["ResourceId"], month)] <= _money(fee["BilledCost"])
 
 
 def test_cost_metrics_are_consistent(rows: list[dict[str, object]]) -> None:

@@ -68,13 +68,19 @@ def _amount(row: Row, value: int) -> None:
 
 
 def tax_rows(provider: str, month: Month, totals: MonthTotals) -> list[Row]:
-    """One Tax row per (sub account, service): each cost metric taxed from the same metric of its charges."""
+    """One Tax row per (sub account, service): each cost metric taxed from the same metric of its charges.
+
+    Google's tax row has one amount, the tax on what is invoiced (its ContractedCost and EffectiveCost are
+    its cost), besides the tax on list prices (`cost_at_list`).
+    """
     bp = TAX_BASIS_POINTS.get(provider)
     if bp is None:
         return []
     out = []
     for (account, service), sums in sorted(totals.sums.items()):
         billed, listed, contracted, effective = (v * bp // 10_000 for v in sums)
+        if provider == "gcp":
+            contracted = effective = billed
         if not (billed or listed or effective):
             continue
         row = _month_row(provider, account, service, month)

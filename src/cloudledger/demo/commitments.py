@@ -4,6 +4,9 @@ Each commitment is sized from the eligible usage of the month it starts in and l
 capacity covers eligible usage rows in row order (PricingCategory "Committed", BilledCost 0, EffectiveCost the
 amortized rate) and the remainder becomes an "Unused" row, so that Used + Unused EffectiveCost per day equals
 the amortized daily amount exactly, and over the term equals the BilledCost of the purchases.
+
+Google Cloud bills a committed use discount differently (`Plan.amortized` False, rows in `demo.cud`): the fee is
+a recurring Usage row and covered usage nets to zero (EffectiveCost 0); nothing shows the unused part.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cloudledger.demo.company import PROVIDER_BY_KEY, REGIONS, SUB_ACCOUNT_BY_KEY
+from cloudledger.demo.cud import fee_row
 from cloudledger.demo.months import DAY, Month
 from cloudledger.demo.records import Row, new_row, service_fields
 from cloudledger.demo.services import TEMPLATE_BY_KEY, TEMPLATES, sku_id
@@ -44,6 +48,8 @@ class Plan:
     sku: str
     usage_type: str = ""
     term: int = 12
+    amortized: bool = True
+    """False: the fee is billed as usage and covered usage costs nothing (Google Cloud), no Unused rows."""
 
     @property
     def unit(self) -> str:
@@ -70,9 +76,10 @@ PLANS: tuple[Plan, ...] = (
         owner="sub-ops-shared", region="westeurope", sku="Reserved VM Instance D8s v5 1 Year",
     ),
     Plan(
-        key="gcp-cud-n2", provider="gcp", type="Committed Use Discount", category="Spend", upfront=False,
-        eligible=("gcp-gce-n2",), start=6, coverage=0.75, discount_pct=28, service="Compute Engine",
+        key="gcp-cud-n2", provider="gcp", type="Spend-based committed use discount", category="Spend",
+        upfront=False, eligible=("gcp-gce-n2",), start=6, coverage=0.75, discount_pct=28, service="Compute Engine",
         owner="nw-eng-gke-prod", region="us-central1", sku="Commitment v1: N2 Cpu in Americas for 1 Year",
+        amortized=False,
     ),
 )
 # fmt: on
@@ -154,12 +161,15 @@ class Book:
         )
 
     def allocate(self, provider: str, month: Month, rows: UsageRows) -> list[Row]:
-        """Apply the month's active commitments to `rows`; return their purchase and Unused rows."""
+        """Apply the month's active commitments to `rows`; return their purchase and Unused rows (or fee rows)."""
         out: list[Row] = []
         for k, c in enumerate(self.held):
             if c.plan.provider != provider or not c.start <= month.index < c.end:
                 continue
             unused = _cover(rows, c, k, month)
+            if not c.plan.amortized:
+                out.append(fee_row(self._row(c, month, month.start_epoch, month.end_epoch), c, month))
+                continue
             out.extend(self._unused_rows(c, month, unused))
             out.extend(self._purchase_rows(c, month))
         return out
@@ -342,7 +352,7 @@ def _cover(rows: UsageRows, c: Commitment, k: int, month: Month) -> np.ndarray:
     rows.pricing[covered] = COMMITTED
     rows.commitment[covered] = k
     rows.billed[covered] = 0
-    rows.effective[covered] = eff
+    rows.effective[covered] = eff if plan.amortized else 0
     rows.commit_qty[covered] = commit_qty
     return unused
 

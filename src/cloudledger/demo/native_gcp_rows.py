@@ -3,11 +3,10 @@
 The inverse of the `gcp-billing` source's mapping, column-wise with Arrow compute:
 
 - Usage: a `regular` row with `cost` = ContractedCost and `cost_at_list` = ListCost; usage covered by a
-  committed use discount carries a `COMMITTED_USAGE_DISCOUNT_DOLLAR_BASE` (Spend) or
-  `COMMITTED_USAGE_DISCOUNT` (Usage) credit of BilledCost - ContractedCost, so cost + credits = BilledCost.
-- Unused commitment rows: none (the export has no such rows; the fee row carries the whole commitment).
-- Purchase (commitment fee): a `regular` row on the commitment's "Commitment v1: ..." SKU, its usage the
-  hours of the month.
+  committed use discount (BilledCost = EffectiveCost = 0) carries a `COMMITTED_USAGE_DISCOUNT_DOLLAR_BASE`
+  (Spend) or `COMMITTED_USAGE_DISCOUNT` (Usage) credit of BilledCost - ContractedCost, so cost + credits = 0.
+- The commitment fee (a recurring Usage row on the "Commitment v1: ..." SKU, no commitment columns): a
+  `regular` row on that SKU, its cost the fee and its usage the hours of the month.
 - Tax: a `tax` row; Credit: an `adjustment` row of type GOODWILL with a negative cost.
 """
 
@@ -82,8 +81,7 @@ SCHEMA = pa.schema(
 
 
 def export_rows(focus: pa.Table, adjustment_prefix: str) -> pa.Table:
-    """The export rows of one chunk of FOCUS rows (Unused commitment rows have none)."""
-    focus = focus.filter(pc.fill_null(pc.not_equal(focus["CommitmentDiscountStatus"], "Unused"), True))
+    """The export rows of one chunk of FOCUS rows, one for one."""
     col = {name: focus[name].combine_chunks() for name in focus.column_names}
     n = focus.num_rows
     columns = {
