@@ -23,6 +23,7 @@ from azure_export import (
     VM,
     commitment_scenario,
     ea_row,
+    manifest,
     write_cost,
 )
 from cloudledger.home import Home
@@ -262,3 +263,23 @@ def test_older_ea_names_map_like_the_current_ones(home: Home, tmp_path: Path) ->
         "12",
         5,
     )
+
+
+def test_a_changed_period_re_reads_only_that_periods_pair(tmp_path: Path) -> None:
+    """Actual and amortized files are read together per delivery period folder, not the whole export."""
+    root = tmp_path / "exports"
+    periods = {"20240101-20240131": "2024-01", "20240201-20240229": "2024-02"}
+    for folder, month in periods.items():
+        start = f"{month[5:]}/01/{month[:4]}"
+        row = ea_row(Date=start, BillingPeriodStartDate=start, BillingPeriodEndDate=start)
+        for dataset in ("ActualCost", "AmortizedCost"):
+            path = root / f"export-{dataset.lower()}" / folder / "run1" / "part_0_0001.csv"
+            write_cost(path, [row], manifest=manifest(dataset))
+    home = Home(tmp_path / "home").ensure()
+    first = ingest(home, [root])
+    assert len(first.files_read) == 4
+    changed = root / "export-actualcost" / "20240201-20240229" / "run1" / "part_0_0001.csv"
+    write_cost(changed, [ea_row(Date="02/01/2024", CostInBillingCurrency="7.5")], manifest=manifest("ActualCost"))
+    second = ingest(home, [root])
+    assert sorted(Path(f.path).parts[-3] for f in second.files_read) == ["20240201-20240229"] * 2
+    assert [s.billing_period for s in second.slices] == ["2024-02"]

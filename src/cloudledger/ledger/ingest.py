@@ -136,7 +136,7 @@ def _plan_reads(
     to_read, unchanged = _changed(state, files, force)
     changed = set(to_read)
     jobs: list[_ReadJob] = []
-    together: dict[str, list[BillingFile]] = {}
+    together: dict[tuple[str, str], list[BillingFile]] = {}
     sources: dict[str, Source] = {}
     for file in files:
         source = _source_of(file, extra) if file in changed or _is_together_candidate(file) else None
@@ -147,8 +147,9 @@ def _plan_reads(
                 jobs.append(_ReadJob(source, (file,)))
             continue
         sources[source.name] = source
-        together.setdefault(source.name, []).append(file)
-    for name, group in together.items():
+        group_key = source.together_group(file) if source.together_group else ""
+        together.setdefault((source.name, group_key), []).append(file)
+    for (name, _), group in together.items():
         if changed.intersection(group):
             jobs.append(_ReadJob(sources[name], tuple(group)))
             reread = {str(f.path) for f in group}

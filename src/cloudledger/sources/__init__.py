@@ -43,8 +43,11 @@ class Source:
     """What `accepts` asks for, in words (shown when a file's columns fit but it is refused)."""
     read_together: Callable[[Sequence[BillingFile]], Iterable[SourceRows]] | None = None
     """For formats whose files only make sense together (Azure actual + amortized cost of one period):
-    called once per ingest with all of the ingest's files of this source, instead of `read` per file.
-    When one of them changed, all of them are read again."""
+    called once per ingest and group (see `together_group`) with the group's files, instead of `read` per
+    file. When one file of a group changed, the whole group is read again."""
+    together_group: Callable[[BillingFile], str] | None = None
+    """Which files can be read together at all (e.g. the billing period of a delivery folder); files of
+    other groups are not re-read when one group changes. None: all of the ingest's files are one group."""
 
 
 REGISTRY: dict[str, Source] = {}

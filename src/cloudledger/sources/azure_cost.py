@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import logging
+import re
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -187,6 +188,15 @@ def read(file: BillingFile) -> SourceRows:
     return rows
 
 
+PERIOD_FOLDER = re.compile(r"\d{8}-\d{8}")
+
+
+def period_folder(file: BillingFile) -> str:
+    """The export's billing-period folder (`YYYYMMDD-YYYYMMDD`) a file was delivered in, or "" outside that
+    layout: actual and amortized files of one period are paired, so only they must be read together."""
+    return next((p.name for p in file.path.parents if PERIOD_FOLDER.fullmatch(p.name)), "")
+
+
 SOURCE = register(
     Source(
         name=NAME,
@@ -196,5 +206,6 @@ SOURCE = register(
         column_map=COLUMN_MAP,
         notes=NOTES,
         read_together=read_together,
+        together_group=period_folder,
     )
 )
