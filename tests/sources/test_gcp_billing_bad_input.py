@@ -101,11 +101,11 @@ def _empty_account(d: Path) -> Path:
 
 CASES: dict[str, tuple[Callable[[Path], Path], str, int | None, str | None]] = {
     "missing key column": (_missing_column, "missing column(s) currency", None, "currency"),
-    "non-numeric cost": (_bad_cost, "not a number: '12,50'", 3, "cost"),
+    "non-numeric cost": (_bad_cost, "'12,50' is not a number", 3, "cost"),
     "bad date": (_bad_date, "'31/01/2024 10:00' is not a date-time", 2, "usage_start_time"),
     "non-UTF-8 bytes": (_non_utf8, "not UTF-8", 30, "project.name"),
     "invalid credits literal": (_bad_credits, "is not a list of records", 2, "credits"),
-    "non-numeric credit amount": (_bad_credit_amount, "a credit amount is not a number: 'lots'", 3, "credits"),
+    "non-numeric credit amount": (_bad_credit_amount, "credit amount 'lots' is not a number", 3, "credits"),
     "invoice month not YYYYMM": (_bad_month, "'2024-01' is not an invoice month", 4, "invoice.month"),
     "currency changes within an account and month": (_mixed_currency, "several currencies", 3, "BillingCurrency"),
     "unknown cost type": (_unknown_cost_type, "'refund' is not a cost type", 2, "cost_type"),

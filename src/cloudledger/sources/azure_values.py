@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from cloudledger.errors import InputError
 from cloudledger.focus.spec import MONEY_TYPE, TAGS_TYPE, TIMESTAMP_TYPE
+from cloudledger.sources.decimals import parse_decimal
 
 _PLACES = Decimal(1).scaleb(-10)
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?$", re.I)
@@ -65,24 +66,7 @@ def parse_unique(
 
 def money(values: pa.ChunkedArray | pa.Array, *, file: str, column: str) -> pa.Array:
     """Decimal text (plain or E-notation) as decimal(38,10), rounded half away from zero."""
-    text = pc.utf8_trim_whitespace(combined(values).cast(pa.string()))
-    try:
-        wide = pc.cast(text, pa.decimal128(38, 20))
-        return pc.cast(pc.round(wide, ndigits=10, round_mode="half_towards_infinity"), MONEY_TYPE)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    out: list[Decimal | None] = []
-    for index, value in enumerate(text.to_pylist(), start=1):
-        try:
-            out.append(None if value in (None, "") else Decimal(value).quantize(_PLACES, rounding=ROUND_HALF_UP))
-        except ArithmeticError:
-            raise InputError(
-                f"{value!r} is not a number; expected a decimal amount such as 12.34 or 5.64902E-05",
-                file=file,
-                row=index,
-                column=column,
-            ) from None
-    return pa.array(out, MONEY_TYPE)
+    return parse_decimal(values, file=file, column=column).combine_chunks()
 
 
 def multiply(left: pa.Array, right: pa.Array) -> pa.Array:

@@ -16,7 +16,8 @@ import pyarrow.compute as pc
 
 from cloudledger.errors import InputError
 from cloudledger.focus.spec import TIMESTAMP_TYPE
-from cloudledger.sources.csv_values import blank_as_null, first_row
+from cloudledger.sources.csv_values import first_row
+from cloudledger.sources.decimals import blank_as_null
 
 ISO_RE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
 MONTH_RE = r"^\d{4}-\d{1,2}$"

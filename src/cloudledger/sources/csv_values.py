@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 import pyarrow as pa
@@ -12,23 +11,15 @@ import pyarrow.compute as pc
 
 from cloudledger.config.csv_mappings import Tag, ValueSpec
 from cloudledger.errors import InputError
-from cloudledger.focus.spec import MONEY_TYPE
-
-LEDGER_PLACES = Decimal(1).scaleb(-10)
+from cloudledger.sources import decimals
+from cloudledger.sources.decimals import blank_as_null
 
 
 def first_row(mask: pa.ChunkedArray | pa.Array) -> int:
     """1-based number of the first row where `mask` is true (the caller knows one is)."""
-    flags = pc.fill_null(mask, False)
-    if isinstance(flags, pa.ChunkedArray):
-        flags = flags.combine_chunks()
-    return int(np.flatnonzero(flags.to_numpy(zero_copy_only=False))[0]) + 1
-
-
-def blank_as_null(values: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Text trimmed of surrounding spaces; empty text is null."""
-    text = pc.utf8_trim_whitespace(values)
-    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    row = decimals.first_row(mask)
+    assert row is not None, "first_row called without a true value"
+    return row
 
 
 def parse_amounts(values: pa.ChunkedArray, *, file: str, column: str, required: bool) -> pa.ChunkedArray:
@@ -41,34 +32,7 @@ def parse_amounts(values: pa.ChunkedArray, *, file: str, column: str, required: 
             row=first_row(pc.is_null(text)),
             column=column,
         )
-    try:
-        wide = pc.cast(text, pa.decimal128(38, 20))
-        return pc.cast(pc.round(wide, ndigits=10, round_mode="half_towards_infinity"), MONEY_TYPE)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return pa.chunked_array([_parse_slowly(text, file=file, column=column)], MONEY_TYPE)
-
-
-def _parse_slowly(text: pa.ChunkedArray, *, file: str, column: str) -> pa.Array:
-    """E-notation, long fractions, or a bad value (named by its row)."""
-    out: list[Decimal | None] = []
-    for row, value in enumerate(text.to_pylist(), start=1):
-        if value is None:
-            out.append(None)
-            continue
-        try:
-            amount = Decimal(value)
-        except InvalidOperation:
-            amount = Decimal("NaN")
-        if not amount.is_finite():
-            raise InputError(
-                f"{value!r} is not a number; expected a plain decimal such as 1234.56 or -0.5 "
-                "(no currency symbols, no thousands separators)",
-                file=file,
-                row=row,
-                column=column,
-            )
-        out.append(amount.quantize(LEDGER_PLACES, rounding=ROUND_HALF_UP))
-    return pa.array(out, MONEY_TYPE)
+    return decimals.parse_decimal(text, file=file, column=column)
 
 
 @dataclass(frozen=True)

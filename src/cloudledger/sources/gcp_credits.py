@@ -89,7 +89,7 @@ def _amounts(long: pa.Table, *, file: str, column: str) -> pa.ChunkedArray:
     except InputError as exc:
         row = None if exc.row is None else int(long["row"][exc.row - 1].as_py()) + 1
         message = str(exc).split(": ", 1)[-1] if exc.row is not None else str(exc)
-        raise InputError(f"a credit amount is {message}", file=file, row=row, column=column) from None
+        raise InputError(f"credit amount {message}", file=file, row=row, column=column) from None
 
 
 def _scatter(rows: pa.ChunkedArray | pa.Array, values: pa.ChunkedArray | pa.Array, count: int) -> pa.Array:

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cloudledger.errors import InputError
+from cloudledger.sources.decimals import parse_decimal
 
 NATIVE_SUM_TYPE = pa.decimal128(38, 12)
 """Native amounts are summed with 12 decimals (the ledger keeps 10), so rounding never hides a cent."""
@@ -50,37 +50,10 @@ class SourceRows:
 
 
 def parse_native_amounts(values: pa.ChunkedArray | pa.Array, *, file: str, column: str) -> pa.ChunkedArray:
-    """Native amounts (text or numbers) as exact decimals; nulls count as zero. Bad text names its row."""
-    if isinstance(values, pa.Array):
-        values = pa.chunked_array([values])
-    if pa.types.is_decimal(values.type) or pa.types.is_integer(values.type):
-        return pc.fill_null(pc.cast(values, NATIVE_SUM_TYPE), pa.scalar(Decimal(0), NATIVE_SUM_TYPE))
-    if pa.types.is_floating(values.type):
-        # Floats from Parquet exports: their shortest repr is what the provider meant.
-        values = pc.cast(values, pa.string())
-    text = pc.utf8_trim_whitespace(values)
-    try:
-        wide = pc.cast(text, pa.decimal128(38, 20))
-        parsed = pc.cast(pc.round(wide, ndigits=12, round_mode="half_towards_infinity"), NATIVE_SUM_TYPE)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        parsed = _parse_slowly(text, file=file, column=column)
+    """Native amounts (text or numbers) as exact decimals with 12 places; nulls count as zero. Bad text
+    names its row."""
+    parsed = parse_decimal(values, file=file, column=column, places=NATIVE_SUM_TYPE.scale)
     return pc.fill_null(parsed, pa.scalar(Decimal(0), NATIVE_SUM_TYPE))
-
-
-def _parse_slowly(text: pa.ChunkedArray, *, file: str, column: str) -> pa.Array:
-    exponent = Decimal(1).scaleb(-12)
-    out: list[Decimal | None] = []
-    for index, value in enumerate(text.to_pylist(), start=1):
-        if value in (None, ""):
-            out.append(None)
-            continue
-        try:
-            out.append(Decimal(value).quantize(exponent))
-        except ArithmeticError:
-            raise InputError(
-                f"not a number: {value!r}; expected a decimal amount", file=file, row=index, column=column
-            ) from None
-    return pa.array(out, NATIVE_SUM_TYPE)
 
 
 def sum_native(

@@ -14,16 +14,15 @@ import pyarrow.compute as pc
 
 from cloudledger.errors import InputError
 from cloudledger.sources import ColumnMapping, Source, register
+from cloudledger.sources.decimals import blank_as_null, parse_decimal
 from cloudledger.sources.files import BillingFile, read_csv_as_text
 from cloudledger.sources.native import SourceRows, sum_native_by_slice
 from cloudledger.sources.normalize import FileRows, normalize
 from cloudledger.sources.oci_services import service_categories
 from cloudledger.sources.typed_values import (
-    blank_as_null,
     constant,
     month_start,
     next_month_start,
-    parse_money,
     parse_times,
     require,
     tags_from_columns,
@@ -102,12 +101,12 @@ def _checked(text: pa.Table, path: str) -> dict[str, pa.ChunkedArray]:
     ):
         require(text[name], file=path, column=name, expected=expected)
     out = {
-        "cost": parse_money(text["cost/myCost"], file=path, column="cost/myCost"),
+        "cost": parse_decimal(text["cost/myCost"], file=path, column="cost/myCost"),
         "start": parse_times(text["lineItem/intervalUsageStart"], file=path, column="lineItem/intervalUsageStart"),
         "end": parse_times(text["lineItem/intervalUsageEnd"], file=path, column="lineItem/intervalUsageEnd"),
     }
     for name in ("usage/billedQuantity", "cost/unitPrice"):
-        out[name] = parse_money(_optional(text, name), file=path, column=name)
+        out[name] = parse_decimal(_optional(text, name), file=path, column=name)
     return out
 
 

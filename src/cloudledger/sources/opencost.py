@@ -14,18 +14,17 @@ import pyarrow.compute as pc
 
 from cloudledger.focus.spec import TAGS_TYPE
 from cloudledger.sources import ColumnMapping, Source, register
+from cloudledger.sources.decimals import blank_as_null, parse_decimal
 from cloudledger.sources.files import BillingFile, read_csv_as_text
 from cloudledger.sources.native import SourceRows, sum_native_by_slice
 from cloudledger.sources.normalize import FileRows, normalize
 from cloudledger.sources.opencost_json import JSON_FIELDS, JSON_SIGNATURE, read_allocation_json
 from cloudledger.sources.typed_values import (
     add_days,
-    blank_as_null,
     constant,
     hours_between,
     month_start,
     next_month_start,
-    parse_money,
     parse_times,
     require,
     tags_from_columns,
@@ -142,10 +141,10 @@ def _typed(raw: pa.Table, names: dict[str, str], path: str) -> tuple[pa.ChunkedA
     """Total cost, start and end, checked (and every cost part checked to be a number)."""
     require(raw["total_cost"], file=path, column=names["total_cost"], expected="the allocation's total cost")
     require(raw["start"], file=path, column=names["start"], expected="the allocation's start")
-    total = parse_money(raw["total_cost"], file=path, column=names["total_cost"])
+    total = parse_decimal(raw["total_cost"], file=path, column=names["total_cost"])
     for cost in COSTS:
         if f"{cost}_cost" in raw.column_names:
-            parse_money(raw[f"{cost}_cost"], file=path, column=names[f"{cost}_cost"])
+            parse_decimal(raw[f"{cost}_cost"], file=path, column=names[f"{cost}_cost"])
     start = parse_times(raw["start"], file=path, column=names["start"])
     end = parse_times(raw["end"], file=path, column=names["end"])
     require(raw["end"], file=path, column=names["end"], expected="the allocation's end")

@@ -18,20 +18,12 @@ from cloudledger.errors import InputError
 from cloudledger.focus.rules import iso4217_codes
 from cloudledger.focus.spec import MONEY_TYPE, TAGS_TYPE, load_spec
 from cloudledger.sources import Source, register
+from cloudledger.sources.decimals import blank_as_null, first_row, parse_decimal
 from cloudledger.sources.files import BillingFile, read_csv_as_text
 from cloudledger.sources.native import SourceRows, sum_native_by_slice
 from cloudledger.sources.normalize import FileRows, normalize
 from cloudledger.sources.saas_docs import NOTES, column_map
-from cloudledger.sources.typed_values import (
-    add_days,
-    blank_as_null,
-    constant,
-    first_row,
-    next_month_start,
-    parse_money,
-    parse_times,
-    require,
-)
+from cloudledger.sources.typed_values import add_days, constant, next_month_start, parse_times, require
 
 NAME = "saas"
 SIGNATURE = frozenset({"vendor", "billing_period", "amount", "currency"})
@@ -213,7 +205,7 @@ def _service(text: pa.Table, path: str) -> tuple[pa.ChunkedArray, pa.ChunkedArra
 
 def _quantity(text: pa.Table, path: str) -> pa.ChunkedArray:
     """`quantity` (e.g. seats), 1 where not given."""
-    quantity = parse_money(_optional(text, "quantity"), file=path, column="quantity")
+    quantity = parse_decimal(_optional(text, "quantity"), file=path, column="quantity")
     return pc.coalesce(quantity, pa.scalar(1, MONEY_TYPE))
 
 
@@ -261,7 +253,7 @@ def _vendor_columns(text: pa.Table, vendor: pa.ChunkedArray, path: str) -> dict[
 
 def _focus_table(text: pa.Table, path: str) -> pa.Table:
     checked = _checked_text(text, path)
-    amount = parse_money(text["amount"], file=path, column="amount")
+    amount = parse_decimal(text["amount"], file=path, column="amount")
     kind = _choice(text, "charge_type", {k: k for k in CHARGE_TYPES}, "purchase", path)
     _signs(amount, kind, path)
     month = parse_times(pc.binary_join_element_wise(checked["period"], "01", "-"), file=path, column="billing_period")

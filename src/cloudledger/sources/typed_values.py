@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TypeAlias
 
 import numpy as np
@@ -17,25 +17,10 @@ import pyarrow.compute as pc
 
 from cloudledger.errors import InputError
 from cloudledger.focus.spec import MONEY_TYPE, TAGS_TYPE, TIMESTAMP_TYPE
+from cloudledger.sources.decimals import blank_as_null, chunked, first_row
 
 Column: TypeAlias = "pa.ChunkedArray | pa.Array"
 _PLACES = Decimal("1E-10")
-
-
-def chunked(values: Column) -> pa.ChunkedArray:
-    return values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
-
-
-def blank_as_null(values: Column) -> pa.ChunkedArray:
-    """Text trimmed; empty text as null."""
-    text = pc.utf8_trim_whitespace(chunked(values).cast(pa.string()))
-    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-
-
-def first_row(mask: Column) -> int | None:
-    """The 1-based row of the first true value of `mask` (nulls count as false), or None."""
-    hits = pc.indices_nonzero(pc.fill_null(chunked(mask), False))
-    return int(hits[0].as_py()) + 1 if len(hits) else None
 
 
 def require(values: Column, *, file: str, column: str, expected: str) -> None:
@@ -43,32 +28,6 @@ def require(values: Column, *, file: str, column: str, expected: str) -> None:
     row = first_row(pc.is_null(blank_as_null(values)))
     if row is not None:
         raise InputError(f"empty value; expected {expected}", file=file, row=row, column=column)
-
-
-def parse_money(values: Column, *, file: str, column: str) -> pa.ChunkedArray:
-    """Decimal text (E-notation allowed) as decimal(38,10), rounded half away from zero; nulls kept."""
-    text = blank_as_null(values)
-    try:
-        wide = pc.cast(text, pa.decimal128(38, 20))
-        return pc.cast(pc.round(wide, ndigits=10, round_mode="half_towards_infinity"), MONEY_TYPE)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    out: list[Decimal | None] = []
-    for row, value in enumerate(text.to_pylist(), start=1):
-        if value is None:
-            out.append(None)
-            continue
-        try:
-            out.append(Decimal(value).quantize(_PLACES, rounding=ROUND_HALF_UP))
-        except (InvalidOperation, ValueError):
-            raise InputError(
-                f"{value!r} is not a number; expected a decimal amount such as 1234.50 "
-                "(no currency symbols or thousands separators)",
-                file=file,
-                row=row,
-                column=column,
-            ) from None
-    return pa.chunked_array([pa.array(out, MONEY_TYPE)])
 
 
 def parse_times(values: Column, *, file: str, column: str, expected: str = "") -> pa.ChunkedArray:
