@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from aws_export import PAYER, RI, SP, every_type, write_cur2_csv, write_cur2_parquet, write_legacy_csv
+from aws_export import PAYER, RI, SP, cur_row, every_type, write_cur2_csv, write_cur2_parquet, write_legacy_csv
 from cloudledger.focus.datasets import validate_datasets
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
@@ -35,6 +35,8 @@ KNOWN_GAPS = {
     # AWS's own FOCUS export documents the same gaps: CUR has no price, unit or SKU on some line items.
     "ListUnitPrice.NotNullForUsageOrPurchase",
     "ContractedUnitPrice.NotNullForUsageOrPurchase",
+    "PricingCurrencyListUnitPrice.NotNullForUsageOrPurchase",
+    "PricingCurrencyContractedUnitPrice.NotNullForUsageOrPurchase",
     "SkuId.NotNullForUsageOrPurchase",
     "SkuPriceId.NotNullForUsageOrPurchase",
     "PricingUnit.NotNullWhenPricingQuantityNotNull",
@@ -268,3 +270,21 @@ def test_dimensions_quantities_and_tags(home: Home, tmp_path: Path, shape: str) 
 def test_cur2_ledger_conforms_but_for_documented_gaps(home: Home, tmp_path: Path) -> None:
     ingest(home, [write_cur2_parquet(tmp_path / "in" / "export.parquet", every_type())])
     assert _must_failures(home) <= KNOWN_GAPS
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_a_refund_of_an_earlier_period_is_a_correction(home: Home, tmp_path: Path, shape: str) -> None:
+    december = {"lineItem/UsageStartDate": "2024-12-01T00:00:00Z", "lineItem/UsageEndDate": "2025-01-01T00:00:00Z"}
+    lines = [
+        cur_row("Refund", "-3", **december),  # usage of December, refunded on the January bill
+        cur_row("Refund", "-1"),  # usage of this billing period
+        cur_row("Credit", "-2", **december),  # only refunds are corrections
+    ]
+    write = {"legacy-csv": write_legacy_csv, "cur2-parquet": write_cur2_parquet, "cur2-csv": write_cur2_csv}[shape]
+    ingest(home, [write(tmp_path / "in" / ("report.csv" if shape != "cur2-parquet" else "export.parquet"), lines)])
+    got = [(r["x_LineItemType"], r["ChargeCategory"], r["ChargeClass"], r["BilledCost"]) for r in _ledger(home)]
+    assert got == [
+        ("Refund", "Adjustment", "Correction", D("-3")),
+        ("Refund", "Adjustment", None, D("-1")),
+        ("Credit", "Credit", None, D("-2")),
+    ]

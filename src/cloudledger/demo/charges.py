@@ -71,7 +71,8 @@ def tax_rows(provider: str, month: Month, totals: MonthTotals) -> list[Row]:
     """One Tax row per (sub account, service): each cost metric taxed from the same metric of its charges.
 
     Google's tax row has one amount, the tax on what is invoiced (its ContractedCost and EffectiveCost are
-    its cost), besides the tax on list prices (`cost_at_list`).
+    its cost), besides the tax on list prices (`cost_at_list`). AWS taxes the invoiced amount: its tax row
+    has that one amount in all four cost columns, as AWS's own FOCUS export writes it.
     """
     bp = TAX_BASIS_POINTS.get(provider)
     if bp is None:
@@ -81,6 +82,8 @@ def tax_rows(provider: str, month: Month, totals: MonthTotals) -> list[Row]:
         billed, listed, contracted, effective = (v * bp // 10_000 for v in sums)
         if provider == "gcp":
             contracted = effective = billed
+        elif provider == "aws":
+            listed = contracted = effective = billed
         if not (billed or listed or effective):
             continue
         row = _month_row(provider, account, service, month)
@@ -161,7 +164,11 @@ def credit_rows(provider: str, month: Month, months: int, totals: MonthTotals) -
 
 
 def refund_rows(month: Month, previous: Month, s3_billed: dict[int, int]) -> list[Row]:
-    """A refund of an S3 overcharge in the previous, already invoiced month: a Usage Correction."""
+    """A refund of an S3 overcharge in the previous, already invoiced month: an Adjustment, ChargeClass Correction.
+
+    AWS bills it as a `Refund` line item, which does not name the refunded charge's category; AWS's FOCUS
+    export books it as an Adjustment and marks it a correction of the earlier period.
+    """
     if not s3_billed:
         return []
     account, billed = max(s3_billed.items(), key=lambda kv: (kv[1], -kv[0]))
@@ -172,10 +179,10 @@ def refund_rows(month: Month, previous: Month, s3_billed: dict[int, int]) -> lis
     row = _month_row("aws", account, t.service, month)
     _amount(row, value)
     row.update(
-        ChargeCategory="Usage",
+        ChargeCategory="Adjustment",
         ChargeClass="Correction",
-        ChargeFrequency="Usage-Based",
-        PricingCategory="Standard",
+        ChargeFrequency="One-Time",
+        PricingCategory="Other",
         ChargePeriodStart=previous.start_epoch,
         ChargePeriodEnd=previous.end_epoch,
         ChargeDescription=f"Refund: S3 Standard storage overcharge in {previous.label}",

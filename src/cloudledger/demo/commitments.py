@@ -5,6 +5,10 @@ capacity covers eligible usage rows in row order (PricingCategory "Committed", B
 amortized rate) and the remainder becomes an "Unused" row, so that Used + Unused EffectiveCost per day equals
 the amortized daily amount exactly, and over the term equals the BilledCost of the purchases.
 
+On AWS, as its Cost and Usage Report and FOCUS export carry them, reservation-covered usage has its public
+on-demand cost as ContractedCost, and an Unused row has no list or contracted price (ListCost and
+ContractedCost 0): the fee line that bills it has no on-demand price for the unused hours.
+
 Google Cloud bills a committed use discount differently (`Plan.amortized` False, rows in `demo.cud`): the fee is
 a recurring Usage row and covered usage nets to zero (EffectiveCost 0); nothing shows the unused part.
 """
@@ -167,6 +171,8 @@ class Book:
             if c.plan.provider != provider or not c.start <= month.index < c.end:
                 continue
             unused = _cover(rows, c, k, month)
+            if c.plan.provider == "aws" and c.plan.category == "Usage":
+                _public_contract(rows, k)
             if not c.plan.amortized:
                 out.append(fee_row(self._row(c, month, month.start_epoch, month.end_epoch), c, month))
                 continue
@@ -256,6 +262,8 @@ class Book:
                     SkuPriceId=sku_id(plan.provider, plan.sku) + "-" + plan.key,
                     SkuMeter=f"{plan.type} Unused",
                 )
+            if plan.provider == "aws":
+                row.update(ListUnitPrice=0, ContractedUnitPrice=0, ListCost=0, ContractedCost=0)
             row.update(
                 ChargeCategory="Usage",
                 ChargeFrequency="Usage-Based",
@@ -355,6 +363,13 @@ def _cover(rows: UsageRows, c: Commitment, k: int, month: Month) -> np.ndarray:
     rows.effective[covered] = eff if plan.amortized else 0
     rows.commit_qty[covered] = commit_qty
     return unused
+
+
+def _public_contract(rows: UsageRows, k: int) -> None:
+    """AWS reservation-covered usage: ContractedCost is the public on-demand cost (no negotiated rate applies)."""
+    covered = (rows.commitment == k) & (rows.pricing == COMMITTED)
+    rows.contracted_price[covered] = rows.list_price[covered]
+    rows.contracted_cost[covered] = rows.list_cost[covered]
 
 
 def _exact_bincount(day: np.ndarray, values: np.ndarray, days: int) -> np.ndarray:

@@ -4,9 +4,9 @@ Per FOCUS row: usage -> `Usage`; reservation-covered usage -> `DiscountedUsage` 
 reservation/EffectiveCost = EffectiveCost); savings-plan-covered usage -> `SavingsPlanCoveredUsage`
 (UnblendedCost = the on-demand ContractedCost, savingsPlan/SavingsPlanEffectiveCost = EffectiveCost) plus a
 `SavingsPlanNegation` line of -UnblendedCost; an upfront reservation purchase and the support fee -> `Fee`;
-an upfront savings plan -> `SavingsPlanUpfrontFee`; tax -> `Tax`; credits -> `Credit`; the refund (a
-Correction) -> `Refund`. Recurring commitment purchases and the Unused rows fold into one `RIFee` /
-`SavingsPlanRecurringFee` line per commitment and month (see `native_aws_fees`).
+an upfront savings plan -> `SavingsPlanUpfrontFee`; tax -> `Tax`; the refund (an Adjustment, ChargeClass
+Correction) -> `Refund`; credits -> `Credit`. Recurring commitment purchases and the Unused rows fold into one
+`RIFee` / `SavingsPlanRecurringFee` line per commitment and month (see `native_aws_fees`).
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ def line_types(table: pa.Table) -> pa.ChunkedArray:
     purchase = _eq(table, "ChargeCategory", "Purchase")
     rules: list[tuple[pa.Array, str]] = [
         (pc.equal(cat, "Tax"), "Tax"),
-        (pc.is_in(cat, pa.array(["Credit", "Adjustment"])), "Credit"),
         (_eq(table, "ChargeClass", "Correction"), "Refund"),
+        (pc.is_in(cat, pa.array(["Credit", "Adjustment"])), "Credit"),
         (_eq(table, "CommitmentDiscountStatus", "Unused"), FOLDED),
         (pc.and_(purchase, pc.and_(ri, once)), "Fee"),
         (pc.and_(purchase, pc.and_(sp, once)), "SavingsPlanUpfrontFee"),

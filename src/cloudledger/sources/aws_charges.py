@@ -30,8 +30,9 @@ class ChargeRule:
     commitment_quantity: str = "none"
     unused: str | None = None
     """`reservation` / `savings_plan`: a fee row whose unused commitment becomes a second, Unused row."""
-    unit_prices: bool = False
-    """ListUnitPrice / ContractedUnitPrice from pricing/publicOnDemandRate and lineItem/UnblendedRate."""
+    unit_prices: str | None = None
+    """`rates`: ListUnitPrice / ContractedUnitPrice from pricing/publicOnDemandRate and lineItem/UnblendedRate;
+    `public`: both from pricing/publicOnDemandRate (the line's ContractedCost is its public on-demand cost)."""
     note: str = ""
 
 
@@ -42,37 +43,42 @@ DEFAULT = ChargeRule(
     "Adjustment", "One-Time", "Other", "billed", "billed", "billed", "none", note="any other type AWS adds"
 )
 RULES: dict[str, ChargeRule] = {
-    "Usage": ChargeRule("Usage", "Usage-Based", "Standard", "billed", "public", "billed", "usage", unit_prices=True),
+    "Usage": ChargeRule("Usage", "Usage-Based", "Standard", "billed", "public", "billed", "usage", unit_prices="rates"),
     "DiscountedUsage": ChargeRule(
-        "Usage", "Usage-Based", "Committed", "reservation", "public", "public", "usage", "ri", "Used", "covered"
+        "Usage", "Usage-Based", "Committed", "reservation", "public", "public", "usage", "ri", "Used", "covered",
+        unit_prices="public",
     ),
     "SavingsPlanCoveredUsage": ChargeRule(
-        "Usage", "Usage-Based", "Committed", "savings_plan", "public", "billed", "usage", "sp", "Used", "covered"
+        "Usage", "Usage-Based", "Committed", "savings_plan", "public", "billed", "usage", "sp", "Used", "covered",
+        unit_prices="rates",
     ),
     "SavingsPlanNegation": ChargeRule(
         "Usage", "Usage-Based", "Committed", "zero", "zero", "zero", "zero", "sp", "Used", "zero",
-        note="cancels the covered usage's on-demand cost on the invoice",
+        unit_prices="rates", note="cancels the covered usage's on-demand cost on the invoice",
     ),
     "SavingsPlanUpfrontFee": ChargeRule(
-        "Purchase", "One-Time", "Standard", "zero", "billed", "billed", "usage", "sp", commitment_quantity="billed"
+        "Purchase", "One-Time", "Standard", "zero", "billed", "billed", "usage", "sp", commitment_quantity="billed",
+        unit_prices="rates",
     ),
     "SavingsPlanRecurringFee": ChargeRule(
         "Purchase", "Recurring", "Standard", "zero", "billed", "billed", "usage", "sp",
-        commitment_quantity="commitment", unused="savings_plan",
+        commitment_quantity="commitment", unused="savings_plan", unit_prices="rates",
     ),
     "RIFee": ChargeRule(
         "Purchase", "Recurring", "Standard", "zero", "billed", "billed", "usage", "ri",
-        commitment_quantity="reserved", unused="reservation",
+        commitment_quantity="reserved", unused="reservation", unit_prices="rates",
     ),
     "Fee": ChargeRule(
         "Purchase", "One-Time", "Standard", "fee", "billed", "billed", "usage", "ri", commitment_quantity="reserved",
+        unit_prices="rates",
         note="upfront fees; a reservation's upfront fee has EffectiveCost 0 (it is amortized into its usage)",
     ),
     "Tax": ChargeRule("Tax", "One-Time", None, "billed", "billed", "billed", "none"),
     "Credit": ChargeRule("Credit", "One-Time", "Other", "billed", "billed", "billed", "none"),
     "Refund": ChargeRule(
         "Adjustment", "One-Time", "Other", "billed", "billed", "billed", "none",
-        note="the refunded charge's category is not in the report",
+        note="the refunded charge's category is not in the report; ChargeClass Correction when its usage "
+        "started before the billing period",
     ),
     "EdpDiscount": DISCOUNT,
     "PrivateRateDiscount": DISCOUNT,

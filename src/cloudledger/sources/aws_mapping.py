@@ -157,14 +157,17 @@ def quantities(rows: Rows) -> dict[str, Column]:
     unit = cur.text("pricing_unit")
     usage_category = pc.equal(rows.attr("category"), "Usage")
     consumed = pc.if_else(usage_category, quantity, pa.scalar(None, MONEY_TYPE))
-    priced = pc.and_(rows.flag("unit_prices"), pc.is_valid(quantity))
+    prices = rows.attr("unit_prices")
+    priced = pc.and_(pc.is_valid(prices), pc.is_valid(quantity))
+    public_rate = cur.money("pricing_public_on_demand_rate")
+    contracted_rate = pc.if_else(pc.equal(prices, "public"), public_rate, cur.money("line_item_unblended_rate"))
     return {
         "ConsumedQuantity": consumed,
         "ConsumedUnit": pc.if_else(pc.is_valid(consumed), unit, pa.scalar(None, pa.string())),
         "PricingQuantity": quantity,
         "PricingUnit": pc.if_else(pc.is_valid(quantity), unit, pa.scalar(None, pa.string())),
-        "ListUnitPrice": pc.if_else(priced, cur.money("pricing_public_on_demand_rate"), pa.scalar(None, MONEY_TYPE)),
-        "ContractedUnitPrice": pc.if_else(priced, cur.money("line_item_unblended_rate"), pa.scalar(None, MONEY_TYPE)),
+        "ListUnitPrice": pc.if_else(priced, public_rate, pa.scalar(None, MONEY_TYPE)),
+        "ContractedUnitPrice": pc.if_else(priced, contracted_rate, pa.scalar(None, MONEY_TYPE)),
     }
 
 
@@ -176,9 +179,12 @@ def charges(rows: Rows) -> dict[str, Column]:
         pc.equal(pc.fill_null(cur.text("pricing_term"), ""), "Spot"),
     )
     dynamic = pc.and_(pc.equal(pricing, "Standard"), pc.and_(rows.is_type("Usage"), spot))
+    # A refund of usage before the billing period corrects an already invoiced period.
+    earlier = pc.fill_null(pc.less(cur.timestamp(USAGE_START), cur.timestamp(PERIOD_START)), False)
+    corrects = pc.and_(rows.is_type("Refund"), earlier)
     return {
         "ChargeCategory": rows.attr("category"),
-        "ChargeClass": const_text(None, rows.count),
+        "ChargeClass": pc.if_else(corrects, "Correction", pa.scalar(None, pa.string())),
         "ChargeDescription": cur.text("line_item_line_item_description"),
         "ChargeFrequency": rows.attr("frequency"),
         "ChargePeriodStart": cur.timestamp(USAGE_START),
@@ -276,6 +282,16 @@ def _resource_type(resource: pa.ChunkedArray, fallback: pa.ChunkedArray) -> pa.C
     return pc.if_else(pc.is_valid(resource), typed, pa.scalar(None, pa.string()))
 
 
+def pricing_currency(columns: dict[str, Column]) -> dict[str, Column]:
+    """A CUR states every amount in the line item's currency: the pricing-currency columns repeat them."""
+    return {
+        "PricingCurrency": columns["BillingCurrency"],
+        "PricingCurrencyEffectiveCost": columns["EffectiveCost"],
+        "PricingCurrencyListUnitPrice": columns["ListUnitPrice"],
+        "PricingCurrencyContractedUnitPrice": columns["ContractedUnitPrice"],
+    }
+
+
 def focus_table(cur: CurTable, flavour: Flavour) -> tuple[pa.Table, np.ndarray]:
     """FOCUS-named columns for every line item (plus unused-commitment rows) and each row's source row."""
     rows = Rows(cur)
@@ -284,6 +300,7 @@ def focus_table(cur: CurTable, flavour: Flavour) -> tuple[pa.Table, np.ndarray]:
     for part in (accounts(rows), charges(rows), costs(rows), quantities(rows), commitments(rows)):
         columns.update(part)
     columns.update(services(rows, flavour.product_name(cur)))
+    columns.update(pricing_currency(columns))
     tags = flavour.tags(cur)
     columns["Tags"] = tags if tags.type == TAGS_TYPE else tags.cast(TAGS_TYPE)
     columns.update({name: cur.text(key) for name, key in EXTRAS.items() if cur.has(key)})
