@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from bench.native_docs import render_native_text, run_native
+from bench.native_ingest import FORMATS
 from bench.report import DOCS_PATH, render_text, write_docs
 from bench.run import Options, run
 
@@ -35,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         "--in-process", action="store_true", help="measure in this process (faster; peak memory is mixed)"
     )
     parser.add_argument("--max-rss-gib", type=float, default=14.0, help="stop a measurement that grows past this (GiB)")
+    parser.add_argument("--native-rows", type=_sizes, default=[1_000_000], help="rows of the native AWS reports")
+    parser.add_argument("--native-formats", default=",".join(FORMATS), help=f"native formats: {', '.join(FORMATS)}")
+    parser.add_argument("--no-native", action="store_true", help="skip the native AWS ingest benchmark")
+    parser.add_argument("--native-only", action="store_true", help="only the native AWS ingest benchmark")
     args = parser.parse_args(argv)
     results_path = args.out / "results.json"
     if args.docs_only:
@@ -47,8 +53,13 @@ def main(argv: list[str] | None = None) -> int:
             cli=not args.no_cli,
             max_rss_gib=args.max_rss_gib,
         )
-        results = run(args.rows, options)
-        print(render_text(results, [str(r) for r in args.rows]))
+        results = {} if args.native_only else run(args.rows, options)
+        if not args.no_native:
+            formats = [f for f in args.native_formats.split(",") if f]
+            results = run_native(args.native_rows, formats, options)
+            print(render_native_text(results))
+        if not args.native_only:
+            print(render_text(results, [str(r) for r in args.rows]))
         print(f"results: {results_path}", file=sys.stderr)
     if args.write_docs or args.docs_only:
         write_docs(results)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bench import catalog, data
+from bench.native_docs import native_section
+from bench.native_notes import NATIVE_NOTES
 from bench.notes import notes
 from bench.report import (
     INGEST_HEADER,
@@ -206,5 +208,8 @@ def render_docs(results: dict[str, Any]) -> str:
     """The whole page."""
     sections = [INTRO, _machine(results), DATA, METHOD, _summary(results)]
     sections += [_size(e) for e in results["sizes"].values()]
+    native = native_section(results, NATIVE_NOTES)
+    if native:
+        sections.append(native)
     sections.append("## What limits the numbers\n\n" + "\n".join(f"- {n}" for n in notes(results)) + "\n")
     return "\n".join(sections)

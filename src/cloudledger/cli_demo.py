@@ -1,57 +1,116 @@
-"""`cloudledger demo`: generate the demo company's native FOCUS exports, ingest them, show the ledger."""
+"""`cloudledger demo`: generate the demo company's exports in every format, deliver them, ingest, reconcile."""
 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 from cloudledger.analyses.explorer import CostQuery, run_costs
+from cloudledger.analyses.reconcile import reconcile
 from cloudledger.demo import DemoOutput, generate_demo
+from cloudledger.demo.plan import native_plan
+from cloudledger.demo.publish import Published, publish
 from cloudledger.home import Home
-from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
+from cloudledger.ledger.state import StateDB
 from cloudledger.progress import progress_bar
 from cloudledger.render import render_rows
 from cloudledger.sources.files import BillingFile
+
+MONTHS = 24
+FORMAT_NAMES = {
+    "focus": "FOCUS",
+    "cur": "AWS legacy CUR",
+    "cur2": "AWS CUR 2.0",
+    "ea": "Azure EA cost details",
+    "mca": "Azure MCA cost details",
+    "bq-jsonl": "Google Cloud billing export (JSON)",
+    "bq-parquet": "Google Cloud billing export (Parquet)",
+}
 
 
 def run_demo(home: Home, *, rows: int, seed: int, quiet: bool, console: Console) -> DemoOutput:
     home.ensure()
     exports = home.root / "demo-exports"
-    if exports.exists():
-        shutil.rmtree(exports)
+    for stale in (exports, home.root / "downloads"):
+        if stale.exists():
+            shutil.rmtree(stale)
     with progress_bar(console, quiet) as progress:
         task = progress.add_task("generate", total=rows, rows=0)
         output = generate_demo(
-            exports, seed=seed, rows=rows, progress=lambda n: progress.update(task, completed=n, rows=n)
+            exports,
+            seed=seed,
+            rows=rows,
+            months=MONTHS,
+            plan=native_plan(MONTHS),
+            progress=lambda n: progress.update(task, completed=n, rows=n),
         )
         progress.update(task, completed=rows)
-        load = progress.add_task("ingest", total=output.rows_written, rows=0)
+        load = progress.add_task("ingest", total=None, rows=0)
 
         def on_file(_: BillingFile, n: int) -> None:
             done = int(progress.tasks[load].fields.get("rows", 0)) + n
             progress.update(load, completed=done, rows=done)
 
-        landed = 0
-        for delivery in output.deliveries:
-            summary = ingest(home, delivery.paths, on_file=on_file)
-            landed += summary.status == "landed"
-    console.print(
-        f"Generated {output.rows_written:,} billing rows for {len(output.departments)} departments as "
-        f"{len(output.deliveries)} provider deliveries under {exports}; {landed} ingest(s) landed.",
-        highlight=False,
-    )
-    restated = [d for d in output.deliveries if d.restatement]
-    for d in restated:
-        console.print(
-            f"{d.provider} re-delivered {d.billing_period}: the restatement replaced the first delivery.",
-            highlight=False,
-        )
+        published = publish(home, exports, output, on_file=on_file)
+    _describe(output, published, exports, console)
     show_ledger(home, console)
+    show_reconciliation(home, console)
     console.print(f"Injected anomalies are listed in {output.anomalies_path}", highlight=False)
     return output
+
+
+def _describe(output: DemoOutput, published: Published, exports: Path, console: Console) -> None:
+    formats = sorted({(d.provider, d.format) for d in output.deliveries})
+    shown = ", ".join(f"{FORMAT_NAMES.get(f, f)}" for _, f in formats)
+    landed = sum(s.status == "landed" for s in published.ingests)
+    console.print(
+        f"Generated {output.rows_written:,} billing rows for {len(output.departments)} departments as "
+        f"{len(output.deliveries)} provider deliveries under {exports} ({shown}); {landed} ingest(s) landed.",
+        highlight=False,
+    )
+    if published.urls:
+        console.print(
+            "Delivered through local storage emulators and pulled with sync: " + ", ".join(published.urls),
+            highlight=False,
+        )
+    if published.via_folder:
+        console.print(
+            f"Read from the export folder (no storage emulator installed): {', '.join(published.via_folder)}",
+            highlight=False,
+        )
+    for d in (d for d in output.deliveries if d.restatement):
+        console.print(
+            f"{d.provider} re-delivered {d.billing_period} ({FORMAT_NAMES.get(d.format, d.format)}): "
+            "the restatement replaced the first delivery.",
+            highlight=False,
+        )
+
+
+def show_reconciliation(home: Home, console: Console) -> None:
+    """The reconciliation summary: the ledger against every native file and format it came from."""
+    view = open_ledger(home)
+    state = StateDB(home.state_db_url)
+    try:
+        report = reconcile(view, state)
+    finally:
+        state.dispose()
+        view.close()
+    checks = len(report.checks)
+    if report.ok:
+        console.print(
+            f"Reconciled: {checks:,} checks (ledger = each file's own cost columns, = the ingest records, "
+            "and each format = the other where a month was delivered twice) agree to the cent.",
+            highlight=False,
+        )
+    else:
+        console.print(
+            f"[red]{len(report.differences)} of {checks:,} reconciliation checks differ[/]: "
+            "run `cloudledger reconcile` for the list."
+        )
 
 
 def show_ledger(home: Home, console: Console) -> None:

@@ -27,6 +27,7 @@ class InputError(CloudledgerError):
         row: int | None = None,
         column: str | None = None,
     ) -> None:
+        self.message = message
         self.file = file
         self.row = row
         self.column = column

@@ -76,7 +76,8 @@ def test_totals_equal_the_focus_export_exactly(homes: dict[str, Home], fmt: str)
     for key, sums in focus.items():
         assert native[key] == sums, key
     commitments = [r for r in ledger_rows(homes[fmt]) if r["CommitmentDiscountId"]]
-    assert {r["CommitmentDiscountStatus"] for r in commitments} == {"Used", "Unused", None}
+    statuses = {r["CommitmentDiscountStatus"] for r in commitments}
+    assert {"Used", None} <= statuses <= {"Used", "Unused", None}  # unused rows are paired in test_azure_cost
     assert {(r["ChargeCategory"], r["x_CostDatasets"]) for r in commitments if not r["CommitmentDiscountStatus"]} == {
         ("Purchase", "actual")
     }

@@ -204,7 +204,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], str, int | None, str | None]] = {
     ),
     "empty cost": (_bad(**{"cost/myCost": ""}), "empty value", 2, "cost/myCost"),
     "empty tenancy": (_bad(**{"lineItem/tenantId": ""}), "empty value", 2, "lineItem/tenantId"),
-    "non-UTF-8": (_non_utf8, "codec can't decode", None, None),
+    "non-UTF-8": (_non_utf8, "is not UTF-8 text", 1, "product/Description"),
 }
 
 

@@ -266,9 +266,9 @@ BAD: dict[str, tuple[Callable[[Path], Path], str, int | None, str | None]] = {
     ),
     "csv non-UTF-8": (
         _bytes_case((CSV_HEAD + "2025-01-01,caf").encode() + b"\xe9,deployment,a,p,c,1,1,1\n", "x.csv"),
-        "codec can't decode",
-        None,
-        None,
+        "is not UTF-8 text",
+        1,
+        "Namespace",
     ),
 }
 

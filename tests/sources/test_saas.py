@@ -205,7 +205,7 @@ def _non_utf8(d: Path) -> Path:
     return path
 
 
-CASES["non-UTF-8"] = (_non_utf8, "codec can't decode", None, None)
+CASES["non-UTF-8"] = (_non_utf8, "is not UTF-8 text", 1, "vendor")
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -131,13 +131,14 @@ class _Generator:
         extra += charges.tax_rows(provider, month, charges.month_totals(usage, accounts, extra, provider))
         ctx = Context(provider, month, self.streams, self.book.held)
         first_rows = 0
-        for fmt in self.plan(provider, month):
-            written = self._deliver(ctx, usage, extra, 0, fmt)
-            first_rows = first_rows or written.rows
+        for number, fmt in enumerate(self.plan(provider, month)):
+            # Only the first format of a month counts towards the row budget: the others are the same rows.
+            written, rows = self._deliver(ctx, usage, extra, 0, fmt, counted=number == 0)
+            first_rows = first_rows or rows
             self.dated.append(_dated(provider, month, written, False, fmt))
             if provider == "azure" and month.index == self.restate:
                 restated_extra = extra + charges.sla_credit_rows(month, totals)
-                again = self._deliver(ctx, _restated(usage), restated_extra, 1, fmt)
+                again, _ = self._deliver(ctx, _restated(usage), restated_extra, 1, fmt, counted=number == 0)
                 self.dated.append(_dated(provider, month, again, True, fmt))
         return first_rows, len(extra)
 
@@ -151,18 +152,34 @@ class _Generator:
             self.s3_last = totals.service(TEMPLATE_BY_KEY["aws-s3-standard"].service)
         return out + charges.credit_rows(provider, month, len(self.window), totals)
 
-    def _deliver(self, ctx: Context, usage: UsageRows, extra: list[Row], attempt: int, fmt: str) -> Written:
+    def _deliver(
+        self, ctx: Context, usage: UsageRows, extra: list[Row], attempt: int, fmt: str, *, counted: bool
+    ) -> tuple[Written, int]:
+        """Write one delivery; return it and the number of FOCUS rows it holds."""
+        rows = [0]
+
+        def count(tables: Iterator[pa.Table]) -> Iterator[pa.Table]:
+            for table in tables:
+                rows[0] += len(table)
+                if counted:
+                    self.tick(len(table))
+                yield table
+
+        def ignore(n: int) -> None:
+            pass
+
         if fmt != "focus":
             native = native_writer(ctx.provider, fmt)
-            tables = _tables(ctx, usage, extra, "1.2", True)
-            return native(NativeTarget(self.out_dir, ctx.month, self.seed, attempt, ctx.provider), tables, self.tick)
+            tables = count(_tables(ctx, usage, extra, "1.2", True))
+            target = NativeTarget(self.out_dir, ctx.month, self.seed, attempt, ctx.provider)
+            return native(target, tables, ignore), rows[0]
         version = PROVIDER_BY_KEY[ctx.provider].focus_version
-        tables = _tables(ctx, usage, extra, version, ctx.provider == "aws")
+        tables = count(_tables(ctx, usage, extra, version, ctx.provider == "aws"))
         if ctx.provider == "aws":
-            return write_aws(self.out_dir, ctx.month, tables, self.seed, self.tick)
+            return write_aws(self.out_dir, ctx.month, tables, self.seed, ignore), rows[0]
         if ctx.provider == "gcp":
-            return write_gcp(self.out_dir, ctx.month, tables, self.tick)
-        return write_azure(self.out_dir, ctx.month, tables, self.seed, attempt, self.tick)
+            return write_gcp(self.out_dir, ctx.month, tables, ignore), rows[0]
+        return write_azure(self.out_dir, ctx.month, tables, self.seed, attempt, ignore), rows[0]
 
 
 def generate(

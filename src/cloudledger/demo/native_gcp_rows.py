@@ -39,6 +39,11 @@ ORGANIZATION = "518204937165"
 COUNTRIES = {"us-central1": "US", "us-east4": "US", "europe-west4": "NL"}
 CUD_CREDITS = {"Spend": "COMMITTED_USAGE_DISCOUNT_DOLLAR_BASE", "Usage": "COMMITTED_USAGE_DISCOUNT"}
 CUD_CREDIT_NAMES = {"Spend": "Committed use discount: dollar based", "Usage": "Committed use discount"}
+PRICE_FIELDS = (
+    "effective_price", "tier_start_amount", "unit", "pricing_unit_quantity",
+    "list_price", "effective_price_default", "list_price_consumption_model",
+)  # fmt: skip
+"""The `price` record's members, in the export's order."""
 
 SCHEMA = pa.schema(
     [
@@ -67,12 +72,7 @@ SCHEMA = pa.schema(
         ("cost_type", STR),
         ("adjustment_info", pa.struct([("id", STR), ("description", STR), ("mode", STR), ("type", STR)])),
         ("cost_at_list", F64),
-        (
-            "price",
-            pa.struct(
-                [("effective_price", F64), ("tier_start_amount", F64), ("unit", STR), ("pricing_unit_quantity", F64)]
-            ),
-        ),
+        ("price", pa.struct([(name, STR if name == "unit" else F64) for name in PRICE_FIELDS])),
         ("subscription", pa.struct([("instance_id", STR)])),
         ("resource", pa.struct([("name", STR), ("global_name", STR)])),
     ]
@@ -224,11 +224,19 @@ def _adjustments(col: dict[str, pa.Array], credit: pa.Array, prefix: str) -> pa.
 
 
 def _price(col: dict[str, pa.Array]) -> pa.StructArray:
+    """The SKU's price per pricing unit (one tier from 0): contracted as charged (`effective_price`), and list.
+
+    The commitment fee is priced per hour at the fee rate; there is no consumption model other than the
+    default, so the `_default` and `_consumption_model` prices equal the charged and list prices.
+    """
     priced = pc.is_valid(col["ContractedUnitPrice"])
-    n = len(priced)
+    contracted, listed = money(col["ContractedUnitPrice"]), money(col["ListUnitPrice"])
     return _struct(
-        effective_price=money(col["ContractedUnitPrice"]),
+        effective_price=contracted,
         tier_start_amount=pc.if_else(priced, pa.scalar(0.0), pa.scalar(None, F64)),
         unit=pc.if_else(priced, col["PricingUnit"], pa.scalar(None, STR)),
-        pricing_unit_quantity=pc.if_else(priced, pa.array([1.0] * n, F64), pa.scalar(None, F64)),
+        pricing_unit_quantity=pc.if_else(priced, pa.scalar(1.0), pa.scalar(None, F64)),
+        list_price=listed,
+        effective_price_default=contracted,
+        list_price_consumption_model=listed,
     )

@@ -80,6 +80,10 @@ def usage_columns(rows: UsageRows, ctx: Context) -> dict[str, pa.Array]:
         Tags=pa.array(rows.stream.astype(np.int32), pa.int32(), mask=~rows.tagged),
     )
     cols.update(_commitment_columns(rows, ctx.commitments))
+    if ctx.provider == "gcp":
+        # Google's bill (and its FOCUS view) says which commitment covered a row, not how much of it.
+        cols["CommitmentDiscountQuantity"] = pa.nulls(len(rows), pa.int64())
+        cols["CommitmentDiscountUnit"] = pa.nulls(len(rows), pa.string())
     cr = cols["CapacityReservationId"]
     cols["CapacityReservationStatus"] = pc.if_else(pc.is_valid(cr), "Used", pa.scalar(None, pa.string()))
     if ctx.provider == "aws":

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 BATCH_ROWS = 256_000
@@ -61,9 +60,9 @@ class Staging:
         return pa.RecordBatchReader.from_batches(schema, self._batches(schema))
 
     def _batches(self, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
-        if self.files:
-            dataset = ds.dataset([str(p) for p in self.files], schema=schema, format="parquet")
-            yield from dataset.scanner(batch_size=BATCH_ROWS).to_batches()
+        for path in self.files:  # one file, one batch at a time: a dataset scanner reads many batches ahead
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+                yield from _align(pa.Table.from_batches([batch]), schema).to_batches()
         for table in self.tables:
             yield from _align(table, schema).to_batches(max_chunksize=BATCH_ROWS)
 

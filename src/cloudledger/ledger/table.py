@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
 from cloudledger.errors import LedgerError
@@ -22,6 +22,9 @@ from cloudledger.focus.spec import load_spec
 from cloudledger.sources.normalize import SLICE_COLUMNS, SliceKey
 
 INGEST_ID_KEY = "cloudledger.ingest_id"
+ROW_GROUP_ROWS = 131_072
+"""Rows per Parquet row group the Delta writer buffers before encoding (its default, 1M rows of the ledger's
+~60 columns, holds gigabytes while a large ingest is written)."""
 AsOf = int | datetime | None
 
 
@@ -152,11 +155,17 @@ class Ledger:
         `rows` must already be in the ledger's column order (plus any new columns at the end).
         """
         props = CommitProperties(custom_metadata={INGEST_ID_KEY: ingest_id}, max_commit_retries=10)
+        writer = WriterProperties(max_row_group_size=ROW_GROUP_ROWS, compression="SNAPPY")
         existing = self._open()
         if existing is None:
             self.path.mkdir(parents=True, exist_ok=True)
             write_deltalake(
-                str(self.path), rows, partition_by=list(SLICE_COLUMNS), mode="append", commit_properties=props
+                str(self.path),
+                rows,
+                partition_by=list(SLICE_COLUMNS),
+                mode="append",
+                commit_properties=props,
+                writer_properties=writer,
             )
         else:
             write_deltalake(
@@ -166,6 +175,7 @@ class Ledger:
                 predicate=slice_predicate(slices),
                 schema_mode="merge",
                 commit_properties=props,
+                writer_properties=writer,
             )
         version = self.version()
         assert version is not None

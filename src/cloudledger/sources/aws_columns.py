@@ -14,13 +14,12 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypeAlias
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from cloudledger.errors import InputError
 from cloudledger.focus.spec import MONEY_TYPE, TIMESTAMP_TYPE
-from cloudledger.sources.files import BillingFile, read_csv_as_text, read_parquet
 
 Column: TypeAlias = pa.ChunkedArray | pa.Array
 _PLACES = Decimal("1E-10")
@@ -58,38 +57,33 @@ def first_row(mask: Column) -> int | None:
     return int(hits[0].as_py()) + 1 if len(hits) else None
 
 
-def read_cur_file(file: BillingFile) -> pa.Table:
-    """A CUR file's rows as written (CSV as text, Parquet with its types); bad UTF-8 names its row and column."""
-    if file.kind == "parquet":
-        return read_parquet(file)
-    try:
-        return read_csv_as_text(file, file.header)
-    except InputError as exc:
-        if "utf8" not in str(exc).lower() and "utf-8" not in str(exc).lower():
-            raise
-        _raise_bad_utf8(file)
-        raise
+_FLOAT_EXACT_BELOW = 9e5
+"""Below this, units of 1e-10 fit a double's 53-bit mantissa exactly."""
 
 
-def _raise_bad_utf8(file: BillingFile) -> None:
-    """Find the first value that is not UTF-8 text and say where it is."""
-    table = pacsv.read_csv(
-        file.path, convert_options=pacsv.ConvertOptions(column_types={n: pa.binary() for n in file.header})
-    )
-    for name in table.column_names:
-        for row, value in enumerate(table[name].to_pylist(), start=1):
-            if value is None:
-                continue
-            try:
-                value.decode("utf-8")
-            except UnicodeDecodeError:
-                raise InputError(
-                    f"{value!r} is not UTF-8 text; AWS writes Cost and Usage Reports in UTF-8 "
-                    "(was the file re-saved in another encoding?)",
-                    file=str(file.path),
-                    row=row,
-                    column=name.strip(),
-                ) from None
+def float_money(values: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """Doubles as decimal(38,10) when each one's shortest text has at most 10 decimals (else None).
+
+    A value d on the 1e-10 grid whose nearest double is the value itself is that value's shortest text (a
+    shorter text would be on the grid too), so the check `units / 1e10 == value` proves exactness."""
+    array = chunked(values).combine_chunks()
+    numbers = array.to_numpy(zero_copy_only=False)
+    if array.null_count:
+        valid = pc.is_valid(array).to_numpy(zero_copy_only=False)
+        filled = np.where(valid, numbers, 0.0)
+    else:
+        valid, filled = None, numbers
+    if not np.all(np.isfinite(filled)) or np.any(np.abs(filled) >= _FLOAT_EXACT_BELOW):
+        return None
+    units = np.rint(filled * 1e10)
+    if not np.array_equal(units / 1e10, filled):
+        return None
+    words = np.empty((len(units), 2), dtype=np.int64)
+    words[:, 0] = units.astype(np.int64)
+    words[:, 1] = words[:, 0] >> 63
+    bitmap = None if valid is None else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    buffers = [bitmap, pa.py_buffer(words)]
+    return pa.chunked_array([pa.Array.from_buffers(MONEY_TYPE, len(units), buffers, array.null_count)])
 
 
 def _utc(value: str | None) -> datetime | None:
@@ -108,6 +102,8 @@ class CurTable:
     original: dict[str, str] = field(default_factory=dict)
     """snake_case name -> the name in the file."""
     _parsed: dict[tuple[str, str], pa.ChunkedArray] = field(default_factory=dict, repr=False)
+    exact: set[str] = field(default_factory=set, repr=False)
+    """Amount columns whose every value has at most 10 decimals: `money()` holds them exactly as written."""
 
     @classmethod
     def from_raw(cls, raw: pa.Table, file: str, names: Iterable[str] | None = None) -> CurTable:
@@ -178,10 +174,18 @@ class CurTable:
             return pa.chunked_array([pa.nulls(self.rows, MONEY_TYPE)])
         if pa.types.is_decimal(values.type) or pa.types.is_integer(values.type):
             return values.cast(MONEY_TYPE)
+        if pa.types.is_float64(values.type):
+            exact = float_money(values)
+            if exact is not None:
+                self.exact.add(key)
+                return exact
         text = self.text(key)  # floats: their shortest text is what the provider meant
         try:
             wide = pc.cast(text, pa.decimal128(38, 20))
-            return pc.round(wide, ndigits=10, round_mode="half_towards_infinity").cast(MONEY_TYPE)
+            rounded = pc.round(wide, ndigits=10, round_mode="half_towards_infinity")
+            if pc.all(pc.equal(rounded, wide)).as_py() is not False:
+                self.exact.add(key)
+            return rounded.cast(MONEY_TYPE)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return self._money_slowly(text, key)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from cloudledger.sources import Source, register
 from cloudledger.sources.aws_columns import Column, CurTable
@@ -38,8 +38,8 @@ LEGACY = Flavour(
 )
 
 
-def read(file: BillingFile) -> SourceRows:
-    """Ledger rows of one legacy CUR file, with its invoice (and amortized) totals."""
+def read(file: BillingFile) -> Iterator[SourceRows]:
+    """Ledger rows of one legacy CUR file, with its invoice (and amortized) totals, in batches."""
     return read_cur(file, LEGACY, NAME)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -47,8 +47,8 @@ def _extras(cur: CurTable) -> dict[str, Column]:
 CUR2 = Flavour(product_name=_product_name, tags=lambda cur: tags_from_map(cur, "resource_tags"), extras=_extras)
 
 
-def read(file: BillingFile) -> SourceRows:
-    """Ledger rows of one CUR 2.0 file, with its invoice (and amortized) totals."""
+def read(file: BillingFile) -> Iterator[SourceRows]:
+    """Ledger rows of one CUR 2.0 file, with its invoice (and amortized) totals, in batches."""
     return read_cur(file, CUR2, NAME)
 
 

@@ -53,7 +53,7 @@ def native_totals(cur: CurTable, source: str) -> tuple[NativeTotal, ...]:
         "currencies": cur.text("line_item_currency_code"),
     }
     unblended = cur.name("line_item_unblended_cost")
-    billed = parse_native_amounts(cur.table["line_item_unblended_cost"], file=cur.file, column=unblended)
+    billed = parse_native_amounts(_amounts(cur, "line_item_unblended_cost"), file=cur.file, column=unblended)
     totals = sum_native(source=source, **keys, amounts=billed, metric="BilledCost", native_column=unblended)
     if not any(cur.has(name) for name in AMORTIZED_COLUMNS):
         return totals
@@ -87,7 +87,7 @@ def _amortized(
         if values is None:
             columns[alias] = pa.nulls(cur.rows, pa.decimal128(38, 12))
         else:
-            parsed = parse_native_amounts(values, file=cur.file, column=cur.name(key))
+            parsed = parse_native_amounts(_amounts(cur, key), file=cur.file, column=cur.name(key))
             columns[alias] = pc.if_else(pc.is_valid(cur.text(key)), parsed, pa.scalar(None, parsed.type))
     native_rows = pa.table(columns)
     con = duckdb.connect()
@@ -96,3 +96,13 @@ def _amortized(
         return con.execute(_AMORTIZED_SQL).to_arrow_table()
     finally:
         con.close()
+
+
+def _amounts(cur: CurTable, key: str) -> pa.ChunkedArray:
+    """A native amount column as exact numbers: the mapping's decimals when they hold every value as written,
+    else the (trimmed) text, parsed to 12 decimals."""
+    values = cur.table[key]
+    if pa.types.is_decimal(values.type) or pa.types.is_integer(values.type):
+        return values
+    money = cur.money(key)  # exact as written when every value has at most 10 decimals
+    return money if key in cur.exact else cur.text(key)

@@ -2,7 +2,8 @@
 
 A fee line (`RIFee`, `SavingsPlanRecurringFee`) with unused commitment gets a second ledger row (same
 source row): ChargeCategory Usage, CommitmentDiscountStatus Unused, BilledCost 0 and the unused amount
-as EffectiveCost, as FOCUS models an unused commitment.
+as EffectiveCost, as FOCUS models an unused commitment. The fee line has no on-demand price for the unused
+hours: ListCost and ContractedCost are 0, and so are the unit prices (0 x PricingQuantity).
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def unused_rows(rows: Rows, table: pa.Table) -> tuple[pa.Table, np.ndarray]:
         "CommitmentDiscountStatus": const_text("Unused", n),
         "BilledCost": const_money("0", n),
         "EffectiveCost": pc.take(amount, index),
+        "PricingCurrencyEffectiveCost": pc.take(amount, index),
+        "PricingCurrencyListUnitPrice": const_money("0", n),
+        "PricingCurrencyContractedUnitPrice": const_money("0", n),
         "ListCost": const_money("0", n),
         "ContractedCost": const_money("0", n),
         "ConsumedQuantity": pa.nulls(n, MONEY_TYPE),
@@ -47,8 +51,8 @@ def unused_rows(rows: Rows, table: pa.Table) -> tuple[pa.Table, np.ndarray]:
         "PricingQuantity": quantity,
         "PricingUnit": extra["CommitmentDiscountUnit"],
         "CommitmentDiscountQuantity": quantity,
-        "ListUnitPrice": pa.nulls(n, MONEY_TYPE),
-        "ContractedUnitPrice": pa.nulls(n, MONEY_TYPE),
+        "ListUnitPrice": const_money("0", n),
+        "ContractedUnitPrice": const_money("0", n),
         "ChargeDescription": pc.binary_join_element_wise("Unused commitment: ", extra["ChargeDescription"], ""),
     }
     for name, values in overrides.items():

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
 import hashlib
-import io
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +18,14 @@ import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from cloudledger.errors import InputError
+from cloudledger.sources.text_files import (
+    bad_utf8,
+    header_line,
+    is_json_lines,
+    jsonl_error_row,
+    jsonl_keys,
+    text_options,
+)
 
 FileKind = Literal["csv", "csv.gz", "parquet", "json", "jsonl", "jsonl.gz"]
 NULL_TEXT = ["", "NULL", "null"]
@@ -39,7 +44,8 @@ _SUFFIXES: dict[str, FileKind] = {
     ".ndjson.gz": "jsonl.gz",
     ".json.gz": "jsonl.gz",
 }
-"""`.json.gz` is newline-delimited JSON, as BigQuery exports it; `.json` is one JSON document."""
+"""`.json.gz` is newline-delimited JSON, as BigQuery exports it; `.json` is one JSON document, unless its
+first line is a whole JSON object and more lines follow (BigQuery names uncompressed extracts `.json` too)."""
 MANIFEST_NAMES = ("manifest.json",)
 
 
@@ -48,7 +54,8 @@ def file_kind(path: Path) -> FileKind | None:
     name = path.name.lower()
     for suffix in sorted(_SUFFIXES, key=len, reverse=True):
         if name.endswith(suffix):
-            return _SUFFIXES[suffix]
+            kind = _SUFFIXES[suffix]
+            return "jsonl" if kind == "json" and path.is_file() and is_json_lines(path) else kind
     return None
 
 
@@ -112,12 +119,6 @@ def expand_paths(paths: Iterable[str | Path]) -> list[BillingFile]:
     return unique
 
 
-def _open_text(file: BillingFile) -> io.TextIOBase:
-    raw = file.path.open("rb")
-    stream = gzip.GzipFile(fileobj=raw) if file.kind in ("csv.gz", "jsonl.gz") else raw
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-
-
 def read_header(file: BillingFile) -> list[str]:
     """The column names of a billing file (an empty list for an empty file)."""
     try:
@@ -126,10 +127,8 @@ def read_header(file: BillingFile) -> list[str]:
         if file.kind == "json":
             return _json_header(file)
         if file.kind in ("jsonl", "jsonl.gz"):
-            return _jsonl_keys(file)
-        with _open_text(file) as text:
-            first = next(csv.reader(text), [])
-            return [name.strip() for name in first]
+            return jsonl_keys(file.path, gzipped=file.kind == "jsonl.gz")
+        return header_line(file.path, gzipped=file.kind == "csv.gz")
     except (OSError, EOFError, zlib.error, pa.ArrowException, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the file's header: {exc}", file=str(file.path)) from exc
 
@@ -174,47 +173,47 @@ def _is_billing_json(file: BillingFile) -> bool:
         return False
 
 
-def _jsonl_keys(file: BillingFile) -> list[str]:
-    """The keys of the first object of a newline-delimited JSON file (its 'header')."""
-    with _open_text(file) as text:
-        for line in text:
-            if line.strip():
-                try:
-                    first = json.loads(line)
-                except ValueError as exc:
-                    raise InputError(f"not newline-delimited JSON: {exc}", file=str(file.path), row=1) from exc
-                return list(first) if isinstance(first, dict) else []
-    return []
-
-
 def read_jsonl(file: BillingFile) -> pa.Table:
-    """A newline-delimited JSON file with the types Arrow infers over the whole file (nested as structs)."""
+    """A newline-delimited JSON file with the types Arrow infers over the whole file (nested as structs);
+    a line Arrow rejects is named by its row where it can be found."""
+    gzipped = file.kind == "jsonl.gz"
     try:
-        with pa.input_stream(str(file.path), compression="gzip" if file.kind == "jsonl.gz" else None) as stream:
-            return pajson.read_json(stream, read_options=pajson.ReadOptions(block_size=16 << 20))
+        with pa.input_stream(str(file.path), compression="gzip" if gzipped else None) as stream:
+            return pajson.read_json(stream, read_options=pajson.ReadOptions(block_size=JSON_BLOCK_BYTES))
     except (OSError, EOFError, zlib.error, pa.ArrowException) as exc:
-        raise InputError(f"cannot read as newline-delimited JSON: {exc}", file=str(file.path)) from exc
+        row = None
+        if isinstance(exc, pa.ArrowInvalid):
+            row = jsonl_error_row(file.path, gzipped, str(exc), JSON_BLOCK_BYTES)
+        raise InputError(f"cannot read as newline-delimited JSON: {exc}", file=str(file.path), row=row) from exc
+
+
+JSON_BLOCK_BYTES = 16 << 20
+
+
+def _csv_error(file: BillingFile, exc: BaseException) -> InputError:
+    """The error to raise for a CSV Arrow cannot read: bytes that are not UTF-8 are named by row and column."""
+    if "utf8" in str(exc).lower().replace("-", ""):
+        located = bad_utf8(file.path, gzipped=file.kind == "csv.gz")
+        if located is not None:
+            return located
+    return InputError(f"cannot read as CSV: {exc}", file=str(file.path))
 
 
 def read_csv_as_text(file: BillingFile, header: Sequence[str]) -> pa.Table:
     """Every column of a CSV file as nullable strings, exactly as written (no type guessing)."""
-    duplicates = sorted({name for name in header if list(header).count(name) > 1})
-    if duplicates:
-        raise InputError(f"duplicate column names in the header: {', '.join(duplicates)}", file=str(file.path))
+    try:
+        convert = text_options(header, None, NULL_TEXT)
+    except InputError as exc:
+        raise InputError(str(exc), file=str(file.path)) from None
     try:
         table = pacsv.read_csv(
             file.path,
-            read_options=pacsv.ReadOptions(block_size=16 << 20),
+            read_options=pacsv.ReadOptions(block_size=STREAM_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                null_values=NULL_TEXT,
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
+            convert_options=convert,
         )
     except (OSError, EOFError, zlib.error, pa.ArrowException) as exc:
-        raise InputError(f"cannot read as CSV: {exc}", file=str(file.path)) from exc
+        raise _csv_error(file, exc) from exc
     return table.rename_columns([name.strip() for name in table.column_names])
 
 
@@ -229,49 +228,59 @@ def read_raw(file: BillingFile) -> pa.Table:
 
 STREAM_BLOCK_BYTES = 16 << 20
 """Bytes of CSV text parsed per batch when a file is streamed (a file larger than memory flows through)."""
+STREAM_THREADS = False
+"""Parse streamed CSV on one thread: with threads Arrow reads several blocks ahead, which costs memory (about
+0.75 GB at 16 MiB blocks) and gains little on two cores, where the mapping keeps the other core busy."""
 
 
 def iter_csv_as_text(
-    file: BillingFile, header: Sequence[str], block_bytes: int = STREAM_BLOCK_BYTES
+    file: BillingFile,
+    header: Sequence[str],
+    block_bytes: int | None = None,
+    columns: Sequence[str] | None = None,
 ) -> Iterator[pa.Table]:
-    """A CSV file's rows as text, in batches of about `block_bytes` of input, as `read_csv_as_text` reads them."""
-    duplicates = sorted({name for name in header if list(header).count(name) > 1})
-    if duplicates:
-        raise InputError(f"duplicate column names in the header: {', '.join(duplicates)}", file=str(file.path))
+    """A CSV file's rows as text, in batches of about `block_bytes` of input, as `read_csv_as_text` reads them;
+    only `columns` (names as in `header`) when given."""
+    try:
+        convert = text_options(header, columns, NULL_TEXT)
+    except InputError as exc:
+        raise InputError(str(exc), file=str(file.path)) from None
     try:
         reader = pacsv.open_csv(
             file.path,
-            read_options=pacsv.ReadOptions(block_size=block_bytes),
+            read_options=pacsv.ReadOptions(block_size=block_bytes or STREAM_BLOCK_BYTES, use_threads=STREAM_THREADS),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                null_values=NULL_TEXT,
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
+            convert_options=convert,
         )
         names = [name.strip() for name in reader.schema.names]
         for batch in reader:
             yield pa.Table.from_batches([batch]).rename_columns(names)
     except (OSError, EOFError, zlib.error, pa.ArrowException) as exc:
-        raise InputError(f"cannot read as CSV: {exc}", file=str(file.path)) from exc
+        raise _csv_error(file, exc) from exc
 
 
-def iter_raw(file: BillingFile) -> Iterator[pa.Table]:
-    """A file's rows as written (like `read_raw`), in batches for CSV and Parquet so large files stream."""
+def iter_raw(file: BillingFile, columns: Sequence[str] | None = None) -> Iterator[pa.Table]:
+    """A file's rows as written (like `read_raw`), in batches for CSV and Parquet so large files stream;
+    only `columns` of a CSV or Parquet file when given."""
     if file.kind == "parquet":
-        yield from iter_parquet(file)
+        yield from iter_parquet(file, columns=columns)
     elif file.kind in ("csv", "csv.gz"):
-        yield from iter_csv_as_text(file, file.header)
+        yield from iter_csv_as_text(file, file.header, columns=columns)
     else:
         yield read_raw(file)
 
 
-def iter_parquet(file: BillingFile, batch_rows: int = 500_000) -> Iterator[pa.Table]:
-    """A Parquet file in batches of `batch_rows` rows (one row group's memory at a time)."""
+PARQUET_BATCH_ROWS = 250_000
+
+
+def iter_parquet(
+    file: BillingFile, batch_rows: int | None = None, columns: Sequence[str] | None = None
+) -> Iterator[pa.Table]:
+    """A Parquet file in batches of `batch_rows` rows (one row group's memory at a time), only `columns`."""
     try:
         parquet = pq.ParquetFile(file.path)
-        for batch in parquet.iter_batches(batch_size=batch_rows):
+        wanted = list(columns) if columns is not None else None
+        for batch in parquet.iter_batches(batch_size=batch_rows or PARQUET_BATCH_ROWS, columns=wanted):
             yield pa.Table.from_batches([batch])
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"cannot read as Parquet (truncated or corrupt?): {exc}", file=str(file.path)) from exc

@@ -24,7 +24,9 @@ from cloudledger.sources.gcp_custom import custom_columns
 from cloudledger.sources.gcp_docs import COLUMN_MAP, NOTES
 from cloudledger.sources.gcp_nested import field, parse_times, records, text
 from cloudledger.sources.gcp_period import billing_period
-from cloudledger.sources.gcp_reference import region_name, service_category
+from cloudledger.sources.gcp_prices import unit_prices
+from cloudledger.sources.gcp_reference import region_name
+from cloudledger.sources.gcp_services import service_categories
 from cloudledger.sources.gcp_tags import LABEL_FIELDS, LABEL_SOURCES, TAG_FIELDS, build_tags, tag_pairs
 from cloudledger.sources.gcp_values import decimal_quantity, ledger_money, money, read_export
 from cloudledger.sources.native import SourceRows, sum_native_by_slice
@@ -58,10 +60,13 @@ def read(file: BillingFile) -> SourceRows:
     cost = money(field(raw, "cost"), count, path, "cost", required=True)
     invoiced = pc.add(cost, credits.total)
     kinds = cost_types(field(raw, "cost_type"), count, file=path)
+    charges = _charges(raw, kinds, credits.commitment_id)
+    costs = _costs(raw, path, kinds, cost, invoiced)
     columns = {
         **_accounts(raw, path),
-        **_charges(raw, kinds, credits.commitment_id),
-        **_costs(raw, path, kinds, cost, invoiced),
+        **charges,
+        **costs,
+        **_pricing(raw, path, charges, costs),
         **_commitments(raw, credits),
         **_places(raw),
         "Tags": _tags(raw, path),
@@ -140,6 +145,7 @@ def _charges(raw: pa.Table, kinds: pa.ChunkedArray, commitment_id: pa.Array) -> 
     consumed, consumed_unit = _quantity(raw, "usage.amount", "usage.unit", usage)
     pricing, pricing_unit = _quantity(raw, "usage.amount_in_pricing_units", "usage.pricing_unit", usage)
     not_tax = pc.not_equal(charges.category, "Tax")
+    category, subcategory = service_categories(service)
     return {
         "ChargeCategory": charges.category,
         "ChargeClass": charges.charge_class,
@@ -152,7 +158,8 @@ def _charges(raw: pa.Table, kinds: pa.ChunkedArray, commitment_id: pa.Array) -> 
         "PricingQuantity": pricing,
         "PricingUnit": pricing_unit,
         "ServiceName": pc.coalesce(service, PROVIDER),
-        "ServiceCategory": service_category(service),
+        "ServiceCategory": category,
+        "ServiceSubcategory": subcategory,
         "SkuId": _where(not_tax, text(field(raw, "sku.id"), count)),
     }
 
@@ -186,6 +193,21 @@ def _costs(
         "EffectiveCost": billed,
         "ContractedCost": fallback,
         "ListCost": pc.if_else(priced, listed, billed),
+    }
+
+
+def _pricing(
+    raw: pa.Table, path: str, charges: dict[str, pa.ChunkedArray], costs: dict[str, pa.ChunkedArray]
+) -> dict[str, pa.ChunkedArray]:
+    """Unit prices and SkuPriceId (`gcp_prices`); prices and costs in the billing currency, as Google quotes them."""
+    usage = pc.equal(charges["ChargeCategory"], "Usage")
+    prices = unit_prices(raw, path, usage, charges["PricingQuantity"], costs)
+    return {
+        **prices,
+        "PricingCurrency": pc.utf8_upper(text(field(raw, "currency"), raw.num_rows)),
+        "PricingCurrencyContractedUnitPrice": prices["ContractedUnitPrice"],
+        "PricingCurrencyListUnitPrice": prices["ListUnitPrice"],
+        "PricingCurrencyEffectiveCost": costs["EffectiveCost"],
     }
 
 

@@ -24,6 +24,16 @@ COLUMN_MAP: tuple[ColumnMapping, ...] = (
     _M("EffectiveCost", "cost + Σ credits.amount", "same as BilledCost: the export has no amortization"),
     _M("ContractedCost", "cost", "Usage rows; other rows copy BilledCost"),
     _M("ListCost", "cost_at_list", "Usage and Tax rows (else cost on Usage); other rows copy BilledCost"),
+    _M("ContractedUnitPrice", "price.effective_price / price.pricing_unit_quantity",
+       "Usage rows; where that price x PricingQuantity is not ContractedCost (or no price record): "
+       "ContractedCost / PricingQuantity"),
+    _M("ListUnitPrice", "price.list_price / price.pricing_unit_quantity",
+       "Usage rows; where that price x PricingQuantity is not ListCost (or no list price): ListCost / PricingQuantity"),
+    _M("PricingCurrency", "currency", "Google prices in the billing currency"),
+    _M("PricingCurrencyContractedUnitPrice, PricingCurrencyListUnitPrice", "(as the unit prices)", ""),
+    _M("PricingCurrencyEffectiveCost", "cost + Σ credits.amount", "= EffectiveCost"),
+    _M("SkuPriceId", "billing_account_id, sku.id, price.tier_start_amount",
+       "Usage rows: `Billing Account ID:<account>, SKU ID: <sku>, Price Tier Start Amount: <tier>` (Google's view)"),
     _M("CommitmentDiscountId", "subscription.instance_id, else credits.id",
        "rows with a COMMITTED_USAGE_DISCOUNT(_DOLLAR_BASE) credit"),
     _M("CommitmentDiscountName", "credits.full_name, else credits.name", "of that credit"),
@@ -41,6 +51,8 @@ COLUMN_MAP: tuple[ColumnMapping, ...] = (
     _M("InvoiceIssuerName", "`Google Cloud`", ""),
     _M("ServiceName", "service.description", ""),
     _M("ServiceCategory", "service.description", "lookup table; `Other` when unknown"),
+    _M("ServiceSubcategory", "service.description",
+       "lookup table of FOCUS 1.2 subcategories; `Other (<category>)` when none fits, `Other (Other)` when unknown"),
     _M("SkuId", "sku.id", "null on Tax rows"),
     _M("SubAccountId", "project.id", ""),
     _M("SubAccountName", "project.name", ""),
@@ -111,9 +123,24 @@ data, never run). A file is recognised by `billing_account_id`, a service and a 
   before BillingPeriodStart (midnight Pacific), which `validate` reports as a SHOULD warning.
 - **Money**: `cost` and `credits.amount` are summed exactly from the text (CSV) or the shortest decimal
   form of the float (Parquet, JSON); ledger values keep 10 decimals.
-- **Not mapped**: unit prices (the `price` record is kept as `x_price`: tiered prices make cost differ
-  from unit price × quantity within a row), SkuPriceId, ServiceSubcategory, InvoiceId (not in the
-  export), CommitmentDiscountQuantity/Unit (the export has no commitment quantity per row).
+- **Unit prices** come from the `price` record (detailed exports; standard exports since 2024): the
+  SKU's price per pricing unit, `effective_price` (contract pricing included) for ContractedUnitPrice and
+  `list_price` for ListUnitPrice, each divided by `pricing_unit_quantity`. FOCUS requires
+  ContractedCost = ContractedUnitPrice × PricingQuantity and ListCost = ListUnitPrice × PricingQuantity,
+  and a row's cost does not always follow its SKU price: a row spanning price tiers or the free tier,
+  or a cost rounded to micro-units. The SKU price is used where price × PricingQuantity gives the row's
+  cost (within the tolerance `validate` allows); elsewhere, and in exports without a `price` record, the
+  unit price is the row's own price, cost / PricingQuantity: what the row was actually charged per
+  pricing unit, never a cost changed to fit a price (the SKU price stays in `x_price`). A derived price
+  that would be negative (a correction) falls back to the SKU price. Rows whose cost was rounded to
+  micro-dollars give approximate derived prices (the 2020 sample's Event Threat Detection rows:
+  0.18-0.22 per GiB). Prices are in the billing currency (PricingCurrency = `currency`), so the
+  PricingCurrency* columns repeat the unit prices and EffectiveCost. SkuPriceId names the account's
+  SKU price tier as Google's FOCUS view does; exports without a `price` record have none.
+- **ServiceSubcategory** comes with ServiceCategory from one lookup table of Google's service names.
+- **Not mapped**: InvoiceId (not in the export), CommitmentDiscountQuantity/Unit (the export has no
+  commitment quantity per row: a spend-based commitment's consumption depends on its discount rate,
+  which no row carries).
 - **Rejected files**: a missing `billing_account_id`, `cost`, `currency`, `usage_start_time`,
   `usage_end_time` or `service.description`; an empty billing account, currency or cost; a cost or credit
   amount that is not a number; a date that is not ISO 8601 (BigQuery's `2024-01-31 10:00:00 UTC` is);

@@ -45,3 +45,17 @@ def _quoted(values: pa.Array) -> pa.Array:
         for raw, escaped in _ESCAPES:
             text = pc.replace_substring(text, raw, escaped)
     return pc.binary_join_element_wise('"', text, '"', "")
+
+
+def json_objects(maps: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each map (text keys; text or number values) as a JSON object, `{"k":"v"}`; a null map stays null."""
+    if isinstance(maps, pa.ChunkedArray):
+        maps = maps.combine_chunks()
+    if maps.offset or maps.offsets[0].as_py():
+        maps = pa.concat_arrays([pa.array([], maps.type), maps])  # offsets from 0, as the children are laid out
+    values = maps.items
+    text = values.cast(pa.string()) if not pa.types.is_string(values.type) else _quoted(values)
+    members = pc.binary_join_element_wise(_quoted(maps.keys), pc.fill_null(text, "null"), ":")
+    objects = pa.ListArray.from_arrays(maps.offsets, members, mask=pc.is_null(maps) if maps.null_count else None)
+    joined = pc.binary_join_element_wise("{", pc.binary_join(objects, ","), "}", "")
+    return pa.chunked_array([joined])

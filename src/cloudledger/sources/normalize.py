@@ -16,8 +16,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cloudledger.errors import InputError
-from cloudledger.focus.spec import MONEY_TYPE, TIMESTAMP_TYPE, FocusColumn, FocusSpec, load_spec
+from cloudledger.focus.spec import FocusColumn, FocusSpec, load_spec
 from cloudledger.sources.files import row_numbers
+from cloudledger.sources.normalize_arrow import (
+    arrow_text,
+    billing_periods,
+    check_required,
+    parse_in_arrow,
+    without_null_types,
+)
 
 SOURCE_FILE = "x_source_file"
 SOURCE_ROW = "x_source_row"
@@ -107,7 +114,7 @@ def normalize(rows: FileRows, spec: FocusSpec | None = None, renames: Mapping[st
             f"missing mandatory FOCUS column(s) {', '.join(missing)}; a FOCUS {spec.version} export has them",
             file=rows.file,
         )
-    raw = _parse_in_arrow(_without_null_types(raw), spec)
+    raw = parse_in_arrow(without_null_types(raw), spec)
     raw = raw.append_column(SOURCE_ROW, row_numbers(raw.num_rows, rows.first_row))
     converted = _convert_in_duckdb(raw, spec, rows.file)
     return _assemble(raw, converted, spec, rows)
@@ -129,13 +136,21 @@ def _convert_in_duckdb(raw: pa.Table, spec: FocusSpec, file: str) -> pa.Table:
         c
         for c in spec.columns
         if c.name in raw.column_names
-        and (not raw.schema.field(c.name).type.equals(c.arrow_type) or c.data_type == "JSON")
+        and (
+            not raw.schema.field(c.name).type.equals(c.arrow_type)
+            or (c.data_type == "JSON" and pa.types.is_string(raw.schema.field(c.name).type))
+        )
     ]
     to_text = [
         n
         for n in raw.column_names
         if n not in columns and n != SOURCE_ROW and not raw.schema.field(n).type.equals(pa.string())
     ]
+    in_arrow = {name: text for name in to_text if (text := arrow_text(raw[name])) is not None}
+    to_text = [name for name in to_text if name not in in_arrow]
+    if not to_convert and not to_text:
+        check_required(raw, REQUIRED_FOR_LEDGER, SOURCE_ROW, file)
+        return pa.table({SOURCE_ROW: raw[SOURCE_ROW], **in_arrow})
     wanted = {c.name for c in to_convert} | set(to_text) | set(REQUIRED_FOR_LEDGER) | {SOURCE_ROW}
     con = quiet_duckdb()
     try:
@@ -150,6 +165,8 @@ def _convert_in_duckdb(raw: pa.Table, spec: FocusSpec, file: str) -> pa.Table:
         con.disconnect()
     if not pc.all(pc.equal(result[SOURCE_ROW], raw[SOURCE_ROW])).as_py():
         result = result.sort_by(SOURCE_ROW)
+    for name, text in in_arrow.items():
+        result = result.append_column(name, text)
     return result
 
 
@@ -175,66 +192,10 @@ def _assemble(raw: pa.Table, converted: pa.Table, spec: FocusSpec, rows: FileRow
         data[custom] = pick(name).cast(pa.string())
     data[SOURCE_FILE] = pa.repeat(rows.file, count)
     data[SOURCE_ROW] = raw[SOURCE_ROW]
-    data[SLICE_PERIOD] = pc.strftime(data["BillingPeriodStart"], format="%Y-%m")
+    data[SLICE_PERIOD] = billing_periods(data["BillingPeriodStart"])
     data[SLICE_SOURCE] = pa.repeat(rows.source, count)
     data[SLICE_ACCOUNT] = data["BillingAccountId"]
     return pa.table(data)
-
-
-def _parse_decimal(values: pa.ChunkedArray) -> pa.ChunkedArray | None:
-    """Text to decimal(38,10), rounded half away from zero like DuckDB's cast; None if Arrow can't parse it.
-
-    Arrow parses decimal text ~50x faster than DuckDB's cast to a 38-digit decimal; text it cannot
-    parse exactly (spaces, more than 20 decimals) falls back to DuckDB, which also reports bad values.
-    """
-    try:
-        wide = pc.cast(values, pa.decimal128(38, 20))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    rounded = pc.round(wide, ndigits=10, round_mode="half_towards_infinity")
-    return pc.cast(rounded, MONEY_TYPE)
-
-
-def _parse_timestamp(values: pa.ChunkedArray) -> pa.ChunkedArray | None:
-    """ISO 8601 text to UTC timestamps (zone-less text is UTC); None if Arrow can't parse every value.
-
-    Arrow converts explicit offsets (+02:00) to UTC; DuckDB's zone-aware cast does the same but is
-    about 10x slower, so it only handles what Arrow rejects (and reports values nobody can parse).
-    """
-    try:
-        return pc.cast(values, TIMESTAMP_TYPE)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    try:
-        return pc.cast(pc.cast(values, pa.timestamp("us")), TIMESTAMP_TYPE)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-
-
-_ARROW_PARSERS = {"Decimal": _parse_decimal, "Date/Time": _parse_timestamp}
-
-
-def _parse_in_arrow(table: pa.Table, spec: FocusSpec) -> pa.Table:
-    """Parse decimal and date-time columns written as text with Arrow where it can do so exactly."""
-    for column in spec.columns:
-        parser = _ARROW_PARSERS.get(column.data_type)
-        if parser is None or column.name not in table.column_names:
-            continue
-        index = table.column_names.index(column.name)
-        if not pa.types.is_string(table.schema.field(index).type):
-            continue
-        parsed = parser(table.column(index))
-        if parsed is not None:
-            table = table.set_column(index, column.name, parsed)
-    return table
-
-
-def _without_null_types(table: pa.Table) -> pa.Table:
-    """Columns that are empty in every row (Arrow's null type) as text, so engines can hold them."""
-    for index, field in enumerate(table.schema):
-        if pa.types.is_null(field.type):
-            table = table.set_column(index, field.name, pa.nulls(table.num_rows, pa.string()))
-    return table
 
 
 def _check_conversions(
