@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
@@ -98,6 +98,25 @@ def test_reconcile_finds_no_difference_between_the_formats(demo: DemoOutput, tmp
     formats = [c for c in report.checks if c.kind == "formats"]
     assert {c.billing_period for c in formats} == {"2026-08", "2026-09", "2026-10"}
     assert {c.metric for c in formats} == set(METRICS)
+
+
+def _prices(home: Home) -> Counter[tuple[str | None, ...]]:
+    keys = ("ChargeCategory", "CommitmentDiscountStatus", "SkuId", "SkuPriceId")
+    return Counter(tuple(row[k] for k in keys) for row in ledger_rows(home))
+
+
+@pytest.mark.parametrize("fmt", NATIVE)
+def test_sku_price_ids_equal_the_focus_exports_except_on_commitment_charges(homes: dict[str, Home], fmt: str) -> None:
+    """azure-cost's SkuPriceId is `{SkuId}_{MeterId}`; a commitment purchase or unused row names no meter in cost
+    details, so it gets its SkuId, where FocusCost names the commitment's own price."""
+    focus, native = _prices(homes["focus"]), _prices(homes[fmt])
+    assert sum(native.values()) == sum(focus.values())
+    only_focus, only_native = focus - native, native - focus
+    assert only_focus and all(k[0] == "Purchase" or k[1] == "Unused" for k in only_focus)
+    assert all(k[3] == k[2] for k in only_native)
+    assert sum(only_focus.values()) == sum(only_native.values()) < sum(focus.values()) // 100
+    usage = [k for k in native if k[0] == "Usage" and k[1] != "Unused"]
+    assert usage and all(k[3] and k[2] and k[3].startswith(k[2] + "_") for k in usage)
 
 
 def _cost_sum(path: Path) -> Decimal:

@@ -152,6 +152,13 @@ def test_actual_and_amortized_pair_into_one_set_of_rows(home: Home, tmp_path: Pa
     assert got[("Usage", "Reservation", 6)]["ConsumedQuantity"] == D(24)
     assert got[("Purchase", "Reservation", 1)]["ChargeFrequency"] == "One-Time"
     assert got[("Purchase", "SavingsPlan", 1)]["ChargeFrequency"] == "Recurring"
+    # SkuPriceId = {SkuId}_{MeterId}; a purchase names no meter (its SkuId), a tax no SKU at all
+    prices = {key: (row["SkuId"], row["SkuPriceId"]) for key, row in got.items()}
+    purchase_sku, purchase_price = prices[("Purchase", "Reservation", 1)]
+    assert purchase_sku and purchase_price == purchase_sku and prices[("Tax", "OnDemand", 31)] == (None, None)
+    spot_sku, spot_price = prices[("Usage", "Spot", 7)]
+    assert spot_price == f"{spot_sku}_meter-spot" and prices[("Usage", "SavingsPlan", 8)][1].endswith("_meter-e4")
+    assert prices[("UnusedSavingsPlan", "SavingsPlan", 8)] == prices[("Usage", "SavingsPlan", 8)]
     paired = got[("Usage", "Reservation", 6)]
     assert paired["x_source_file"].endswith("cost-amortized-202401.csv") and paired["x_source_row"] == 2
     assert paired["x_ActualSourceFile"].endswith("cost-actual-202401.csv") and paired["x_ActualSourceRow"] == "3"
@@ -215,6 +222,8 @@ def test_columns_map_to_focus(home: Home, tmp_path: Path, shape: str) -> None:
         "West US 2",
     )
     assert vm["SkuId"] == ("DZH318Z0BQ5S" if mca else "AAA-00001") and vm["SkuMeter"] == "D2s v3"
+    assert (vm["SkuPriceId"], st["SkuPriceId"]) == (f"{vm['SkuId']}_meter-d2s", f"{st['SkuId']}_meter-ops")
+    assert vm["PricingCurrency"] == vm["BillingCurrency"] == "USD"
     assert (vm["PricingQuantity"], vm["PricingUnit"], vm["ConsumedQuantity"], vm["ConsumedUnit"]) == (
         D(24),
         "Hours",

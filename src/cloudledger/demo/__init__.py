@@ -1,7 +1,9 @@
-"""A seeded synthetic company whose cloud bills are written as each provider's native FOCUS exports.
+"""A seeded synthetic company whose cloud bills are written as the providers deliver them.
 
-`generate_demo` writes, month by month, what AWS (Data Exports, FOCUS 1.2 Parquet), Google Cloud (FOCUS CSV)
-and Azure (Cost Management FocusCost 1.0r2, gzip CSV) would deliver for a company of eight departments, plus a
+`generate_demo` writes, month by month, what AWS, Google Cloud and Azure would deliver for a company of eight
+departments: by default their FOCUS exports (AWS Data Exports FOCUS 1.2 Parquet, Google Cloud FOCUS CSV,
+Cost Management FocusCost 1.2-preview gzip CSV); with a format plan (`demo.plan.native_plan`) also their
+native exports (legacy CUR, CUR 2.0, EA and MCA cost details, the BigQuery billing export). It also writes a
 CSV of the cost anomalies it injected. The same seed and arguments always give byte-identical files.
 """
 

@@ -105,7 +105,7 @@ PROVIDERS: tuple[Provider, ...] = (
         f"{COMPANY} EU",
         "Billing Profile",
         "Subscription",
-        "1.0",
+        "1.2",
     ),
 )
 PROVIDER_BY_KEY = {p.key: p for p in PROVIDERS}

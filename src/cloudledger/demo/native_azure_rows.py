@@ -22,7 +22,6 @@ import pyarrow.compute as pc
 
 from cloudledger.demo.company import COMPANY, EMAIL_DOMAIN
 from cloudledger.demo.formats import csv_field, money_strings
-from cloudledger.demo.writers import run_guid
 
 BILLING_ACCOUNTS = "/providers/Microsoft.Billing/billingAccounts/"
 UNIT_OF_MEASURE = {"Hours": "1 Hour", "GB/Month": "1 GB/Month", "GiB/Month": "1 GiB/Month", "GB": "1 GB", "Units": "1"}
@@ -194,6 +193,18 @@ def _account_columns(col: dict[str, pa.Array], n: int) -> dict[str, pa.Array]:
     }
 
 
+def _meter_ids(sku: pa.Array, price: pa.Array) -> pa.Array:
+    """MeterId: SkuPriceId after its `{SkuId}_` prefix (azure-cost joins them back); null where the price id
+    is not of that form (a commitment purchase or unused row names no meter)."""
+
+    def meter(pair: str) -> str | None:
+        sku_id, _, price_id = pair.partition("\x1f")
+        return price_id[len(sku_id) + 1 :] if sku_id and price_id.startswith(sku_id + "_") else None
+
+    pairs = pc.binary_join_element_wise(sku, price, "\x1f", null_handling="replace", null_replacement="")
+    return _per_value(pairs, meter)
+
+
 def _charge_columns(col: dict[str, pa.Array], n: int) -> dict[str, pa.Array]:
     purchase = pc.equal(col["ChargeCategory"], "Purchase")
     return {
@@ -210,7 +221,7 @@ def _charge_columns(col: dict[str, pa.Array], n: int) -> dict[str, pa.Array]:
         "ProductName": col["ChargeDescription"],
         "MeterCategory": col["x_SkuMeterCategory"],
         "MeterSubCategory": col["x_SkuMeterSubcategory"],
-        "MeterId": _per_value(col["SkuPriceId"], lambda v: v and run_guid(0, "azure-meter", v)),
+        "MeterId": _meter_ids(col["SkuId"], col["SkuPriceId"]),
         "MeterName": col["SkuMeter"],
         "MeterRegion": col["x_SkuRegion"],
         "PartNumber": col["SkuId"],

@@ -156,7 +156,8 @@ class Template:
             return f"{self.sku_id}.{term}.{h[:10].upper()}"
         if self.provider == "gcp":
             return f"{self.sku_id}/{h[:4].upper()}"
-        return f"{self.sku_id}/{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+        # Azure: `{SkuId}_{MeterId}`, the price point as azure-cost derives it from cost details.
+        return f"{self.sku_id}_{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
     def allowed_regions(self) -> tuple[str, ...]:
         if self.regions:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cloudledger.demo.company import PROVIDER_BY_KEY
@@ -24,6 +25,17 @@ AZURE_DIRECTORY = "focus"
 AZURE_EXPORT = "northwind-focuscost"
 AZURE_STORAGE = "/subscriptions/{sub}/resourceGroups/rg-finops/providers/Microsoft.Storage/storageAccounts/{account}"
 GCP_DATASET = "billing_focus_export"
+AZURE_DATA_VERSION = "1.2-preview"
+"""Cost Management's FocusCost dataset version for FOCUS 1.2 (schema id 1.2-preview)."""
+AZURE_RENAMED = ("x_InvoiceId", "x_PricingCurrency", "x_SkuMeterName")
+"""Custom columns of FocusCost 1.0 that 1.2-preview delivers as InvoiceId, PricingCurrency and SkuMeter."""
+AZURE_ABSENT = (
+    "AvailabilityZone",
+    "PricingCurrencyContractedUnitPrice",
+    "PricingCurrencyEffectiveCost",
+    "PricingCurrencyListUnitPrice",
+)
+"""FOCUS 1.2 columns that FocusCost 1.2-preview does not have."""
 
 Progress = Callable[[int], None]
 
@@ -109,7 +121,7 @@ def write_gcp(out_dir: Path, month: Month, tables: Iterable[pa.Table], progress:
 def write_azure(
     out_dir: Path, month: Month, tables: Iterable[pa.Table], seed: int, run: int, progress: Progress
 ) -> Written:
-    """Cost Management FocusCost export (dataset 1.0r2): gzip CSV partition plus manifest.json per run."""
+    """Cost Management FocusCost export (dataset 1.2-preview): gzip CSV partition plus manifest.json per run."""
     last = month.day(month.days - 1)
     span = f"{month.start:%Y%m%d}-{last:%Y%m%d}"
     guid = run_guid(seed, "azure", month.label, run)
@@ -119,7 +131,7 @@ def write_azure(
     data = folder / "part_0_0001.csv.gz"
     gz = zlib.compressobj(6, zlib.DEFLATED, 31)
     with data.open("wb") as raw:
-        rows = _write_csv(lambda b: raw.write(gz.compress(b)), tables, progress)
+        rows = _write_csv(lambda b: raw.write(gz.compress(b)), map(_focuscost_1_2, tables), progress)
         raw.write(gz.flush())
     size = data.stat().st_size
     billing = PROVIDER_BY_KEY["azure"].billing_account_id
@@ -132,8 +144,8 @@ def write_azure(
         "exportConfig": {
             "exportName": AZURE_EXPORT,
             "resourceId": f"{billing}/providers/Microsoft.CostManagement/exports/{AZURE_EXPORT}",
-            "dataVersion": "1.0r2",
-            "apiVersion": "2023-07-01-preview",
+            "dataVersion": AZURE_DATA_VERSION,
+            "apiVersion": "2025-03-01",
             "type": "FocusCost",
             "timeFrame": "TheLastBillingMonth" if run == 0 else "Custom",
             "granularity": "Daily",
@@ -164,6 +176,19 @@ def write_azure(
     path = folder / "manifest.json"
     _write_json(path, manifest)
     return Written([data], path, rows)
+
+
+def _focuscost_1_2(table: pa.Table) -> pa.Table:
+    """FocusCost 1.2-preview's columns: the invoice id in InvoiceId (the x_ columns that became InvoiceId,
+    PricingCurrency and SkuMeter are gone), no AvailabilityZone nor PricingCurrency* price columns,
+    CommitmentDiscountQuantity and CommitmentDiscountUnit empty (Microsoft does not fill them yet)."""
+    names = table.column_names
+    table = table.set_column(
+        names.index("InvoiceId"), "InvoiceId", pc.coalesce(table["InvoiceId"], table["x_InvoiceId"])
+    )
+    for name in ("CommitmentDiscountQuantity", "CommitmentDiscountUnit"):
+        table = table.set_column(names.index(name), name, pa.nulls(len(table), table.schema.field(name).type))
+    return table.drop_columns([name for name in (*AZURE_RENAMED, *AZURE_ABSENT) if name in names])
 
 
 def _write_csv(write: Callable[[bytes | memoryview], object], tables: Iterable[pa.Table], progress: Progress) -> int:

@@ -31,6 +31,7 @@ COLUMN_MAP = (
         "",
     ),
     _M("BillingCurrency", "BillingCurrencyCode / BillingCurrency / billingCurrency", ""),
+    _M("PricingCurrency", "pricingCurrency (MCA), else the billing currency (EA)", "as Microsoft's conversion guide"),
     _M(
         "BillingPeriodStart",
         "BillingPeriodStartDate",
@@ -107,6 +108,13 @@ COLUMN_MAP = (
     _M("InvoiceIssuerName", "PartnerName, else `Microsoft`", ""),
     _M("InvoiceId", "InvoiceId (MCA)", ""),
     _M("SkuId", "ProductId (MCA), else PartNumber (EA), else MeterId", "EA files have no product id"),
+    _M(
+        "SkuPriceId",
+        "`{SkuId}_{MeterId}` (ProductId / PartNumber joined with MeterId), else SkuId",
+        "cost details carry no price id (Microsoft's conversion guide: not available); the meter under its product "
+        "is the price point Microsoft's price sheet join uses. Null on Tax rows; SkuId on rows without a meter "
+        "(commitment purchases)",
+    ),
     _M("SkuMeter", "MeterName", "where SkuId is given"),
     _M("Tags", "Tags", "JSON object, or its pairs without braces (EA)"),
     _M(
@@ -181,6 +189,14 @@ prices are per block: PricingQuantity = Quantity with PricingUnit `10000 Units`,
 Quantity x block size in `Units`. MCA prices are in the pricing currency and are converted with
 `exchangeRatePricingToBilling`. Services, regions, units and resource types are looked up in the FinOps
 toolkit's open data (MIT licence, vendored with cloudledger).
+
+**SkuPriceId.** Cost details have no price id: Microsoft's guide to converting them to FOCUS lists SkuPriceId
+as not available, and the id its FocusCost export writes is not in them. cloudledger names the price point a
+row was charged at by its SKU and meter, `{SkuId}_{MeterId}` (e.g. `DZH318Z0BQ5S_<meter GUID>`): the product
+and meter are what Microsoft's notes join the price sheet on, and one such id has one SkuId, as FOCUS requires.
+Usage a commitment covers keeps its meter's id; a commitment purchase names no meter and gets its SkuId. So
+the same account delivered as FocusCost and as cost details agrees on SkuPriceId only where FocusCost uses
+that form; Microsoft's own values differ.
 
 **Native totals** recorded for `reconcile`: the cost column as written, summed per billing account and period:
 of actual files as BilledCost, of amortized files as EffectiveCost (of `either` files as both).

@@ -19,7 +19,7 @@ from cloudledger.sources import azure_reference as ref
 from cloudledger.sources.azure_charges import CD_CATEGORY, charges
 from cloudledger.sources.azure_values import combined, dates, midnight, money, month_start, multiply, tags
 
-DROPPED = frozenset({"SubscriptionName", "ResourceId", "AvailabilityZone", "InvoiceId", "Tags"})
+DROPPED = frozenset({"SubscriptionName", "ResourceId", "AvailabilityZone", "InvoiceId", "PricingCurrency", "Tags"})
 """Provider columns copied unchanged into a FOCUS column; every other one is kept as `x_<canonical name>`."""
 _ONE = pa.scalar(Decimal(1), MONEY_TYPE)
 BILLING_ACCOUNTS = "/providers/Microsoft.Billing/billingAccounts/"
@@ -211,9 +211,12 @@ def _commitment(c: _Cols, kinds: dict[str, pa.Array], commitment_id: pa.Array) -
 
 
 def _descriptive(c: _Cols) -> dict[str, pa.Array]:
-    subscription, sku = c("SubscriptionId"), pc.coalesce(c("ProductId"), c("PartNumber"), c("MeterId"))
+    subscription, product = c("SubscriptionId"), pc.coalesce(c("ProductId"), c("PartNumber"))
+    sku = pc.coalesce(product, c("MeterId"))
+    currency = c.required(c("BillingCurrency"), "BillingCurrency")
     return {
-        "BillingCurrency": c.required(c("BillingCurrency"), "BillingCurrency"),
+        "BillingCurrency": currency,
+        "PricingCurrency": pc.coalesce(c("PricingCurrency"), currency),
         "ChargeDescription": pc.coalesce(c("ProductName"), c("MeterName")),
         "ProviderName": pa.repeat("Microsoft", c.count),
         "PublisherName": pc.coalesce(c("PublisherName"), pa.scalar("Microsoft")),
@@ -221,6 +224,7 @@ def _descriptive(c: _Cols) -> dict[str, pa.Array]:
         "InvoiceId": c("InvoiceId"),
         "AvailabilityZone": c("AvailabilityZone"),
         "SkuId": sku,
+        "SkuPriceId": pc.coalesce(pc.binary_join_element_wise(product, c("MeterId"), "_"), sku),
         "SkuMeter": _when(pc.is_valid(sku), c("MeterName")),
         "SubAccountId": _subscription_id(subscription),
         "SubAccountName": pc.coalesce(c("SubscriptionName"), subscription),
@@ -237,7 +241,8 @@ def _subscription_id(subscription: pa.Array) -> pa.Array:
 
 def _without_tax_prices(columns: dict[str, pa.Array], tax: pa.Array) -> None:
     """FOCUS: taxes carry no unit prices or pricing quantity."""
-    for name in ("ListUnitPrice", "ContractedUnitPrice", "PricingQuantity", "PricingUnit", "SkuId", "SkuMeter"):
+    priced = ("ListUnitPrice", "ContractedUnitPrice", "PricingQuantity", "PricingUnit", "SkuId", "SkuPriceId")
+    for name in (*priced, "SkuMeter"):
         columns[name] = pc.if_else(tax, pa.scalar(None, columns[name].type), columns[name])
 
 
