@@ -23,13 +23,14 @@ from cloudledger.sources.files import BillingFile
 MONTHS = 24
 FORMAT_NAMES = {
     "focus": "FOCUS",
-    "cur": "AWS legacy CUR",
-    "cur2": "AWS CUR 2.0",
-    "ea": "Azure EA cost details",
-    "mca": "Azure MCA cost details",
-    "bq-jsonl": "Google Cloud billing export (JSON)",
-    "bq-parquet": "Google Cloud billing export (Parquet)",
+    "cur": "legacy CUR",
+    "cur2": "CUR 2.0",
+    "ea": "EA cost details",
+    "mca": "MCA cost details",
+    "bq-jsonl": "billing export (JSON)",
+    "bq-parquet": "billing export (Parquet)",
 }
+PROVIDER_NAMES = {"aws": "AWS", "azure": "Azure", "gcp": "Google Cloud"}
 
 
 def run_demo(home: Home, *, rows: int, seed: int, quiet: bool, console: Console) -> DemoOutput:
@@ -64,8 +65,12 @@ def run_demo(home: Home, *, rows: int, seed: int, quiet: bool, console: Console)
 
 
 def _describe(output: DemoOutput, published: Published, exports: Path, console: Console) -> None:
-    formats = sorted({(d.provider, d.format) for d in output.deliveries})
-    shown = ", ".join(f"{FORMAT_NAMES.get(f, f)}" for _, f in formats)
+    by_provider: dict[str, list[str]] = {}
+    for d in output.deliveries:
+        names = by_provider.setdefault(PROVIDER_NAMES.get(d.provider, d.provider), [])
+        if FORMAT_NAMES.get(d.format, d.format) not in names:
+            names.append(FORMAT_NAMES.get(d.format, d.format))
+    shown = "; ".join(f"{provider}: {', '.join(names)}" for provider, names in sorted(by_provider.items()))
     landed = sum(s.status == "landed" for s in published.ingests)
     console.print(
         f"Generated {output.rows_written:,} billing rows for {len(output.departments)} departments as "
@@ -84,7 +89,8 @@ def _describe(output: DemoOutput, published: Published, exports: Path, console: 
         )
     for d in (d for d in output.deliveries if d.restatement):
         console.print(
-            f"{d.provider} re-delivered {d.billing_period} ({FORMAT_NAMES.get(d.format, d.format)}): "
+            f"{PROVIDER_NAMES.get(d.provider, d.provider)} re-delivered {d.billing_period} "
+            f"({FORMAT_NAMES.get(d.format, d.format)}): "
             "the restatement replaced the first delivery.",
             highlight=False,
         )
