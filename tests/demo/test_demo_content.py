@@ -71,7 +71,7 @@ def test_services_and_their_one_category(rows: list[dict[str, object]]) -> None:
         "Amazon Bedrock",
         "Vertex AI",
         "BigQuery",
-        "Azure OpenAI",
+        "Azure AI Services",
         "Azure Databricks",
     ):
         assert any(name == must for _, name in categories)

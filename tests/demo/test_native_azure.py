@@ -1,5 +1,6 @@
 """The demo's Azure bills as EA and MCA cost details (actual + amortized) land as the same FOCUS totals as its
-FocusCost export: per billing account, month and charge category, exactly, restatement included."""
+FocusCost export: per billing account, month and charge category, exactly, restatement included; every row
+has the same ServiceName, ServiceCategory, ServiceSubcategory and ResourceType in both formats."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ import pytest
 
 from cloudledger.analyses.reconcile import reconcile
 from cloudledger.demo import DemoOutput, generate_demo
+from cloudledger.demo.commitments import PLANS
 from cloudledger.demo.generator import Delivery
 from cloudledger.demo.months import Month
+from cloudledger.demo.services import SERVICE_BY_NAME, TEMPLATES
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
 from cloudledger.ledger.state import StateDB
+from cloudledger.sources import azure_reference as ref
 from cloudledger.sources.azure_columns import schema_family
 from source_probe import ledger_rows, must_failures
 
@@ -117,6 +121,45 @@ def test_sku_price_ids_equal_the_focus_exports_except_on_commitment_charges(home
     assert sum(only_focus.values()) == sum(only_native.values()) < sum(focus.values()) // 100
     usage = [k for k in native if k[0] == "Usage" and k[1] != "Unused"]
     assert usage and all(k[3] and k[2] and k[3].startswith(k[2] + "_") for k in usage)
+
+
+NAMES = ("ServiceName", "ServiceCategory", "ServiceSubcategory", "ResourceType")
+
+
+def _names(home: Home) -> Counter[tuple[str | None, ...]]:
+    keys = ("ChargeCategory", "CommitmentDiscountStatus", "SkuId", "ResourceId", *NAMES)
+    return Counter(tuple(row[k] for k in keys) for row in ledger_rows(home))
+
+
+@pytest.mark.parametrize("fmt", NATIVE)
+def test_services_and_resource_types_equal_the_focus_exports(homes: dict[str, Home], fmt: str) -> None:
+    """Both formats name each row's service and resource type from Microsoft's tables: same names per row."""
+    focus, native = _names(homes["focus"]), _names(homes[fmt])
+    assert native == focus
+    services = {k[4] for k in focus}
+    assert {"Azure AI Services", "Virtual Network", "Azure Reservations", "Microsoft Defender for Cloud"} <= services
+
+
+def test_the_azure_catalogue_is_microsofts_service_mapping() -> None:
+    """Every Azure template (and the reservation) carries the ServiceName, ServiceCategory, ServiceSubcategory
+    and ResourceType Microsoft's tables give its ConsumedService / resource type, or its meter category when it
+    has no resource; Azure OpenAI is billed as Azure AI Services (its meters keep the Azure OpenAI
+    subcategory)."""
+    azure = [t for t in TEMPLATES if t.provider == "azure"]
+    for t in azure:
+        extra = dict(t.extra)
+        arm = extra["x_ResourceType"] if t.rid else None
+        service = SERVICE_BY_NAME[("azure", t.service)]
+        found = ref.service(extra["x_ResourceType"].split("/")[0], arm) if arm else ref.service_named(service.code)
+        assert found == (service.name, service.category, service.subcategory), t.key
+        assert (t.rtype or None) == ref.resource_type_name(arm), t.key
+    openai = [t for t in azure if dict(t.extra)["x_SkuMeterSubcategory"] == "Azure OpenAI"]
+    assert len(openai) == 2 and {t.service for t in openai} == {"Azure AI Services"}
+    reservation = next(p for p in PLANS if p.provider == "azure")
+    service = SERVICE_BY_NAME[("azure", reservation.service)]
+    arm = "microsoft.capacity/reservationorders/reservations"
+    assert ref.service("microsoft.capacity", arm) == (service.name, service.category, service.subcategory)
+    assert ref.resource_type_name(arm) == reservation.type
 
 
 def _cost_sum(path: Path) -> Decimal:

@@ -195,18 +195,21 @@ def refund_rows(month: Month, previous: Month, s3_billed: dict[int, int]) -> lis
 
 
 def sla_credit_rows(month: Month, totals: MonthTotals) -> list[Row]:
-    """An Azure OpenAI service-level credit that arrives with a re-delivered month."""
-    billed = totals.service("Azure OpenAI")
+    """An Azure OpenAI service-level credit that arrives with a re-delivered month: no resource, billed by
+    the Cognitive Services namespace, so Microsoft's service mapping names it as it names the usage."""
+    openai = TEMPLATE_BY_KEY["az-openai-in"]
+    billed = totals.service(openai.service)
     if not billed:
         return []
     account, amount = max(billed.items(), key=lambda kv: (kv[1], -kv[0]))
     value = -(amount * 10 // 100)
-    row = _month_row("azure", account, "Azure OpenAI", month)
+    row = _month_row("azure", account, openai.service, month)
     _amount(row, value)
     row.update(
         ChargeCategory="Credit",
         ChargeFrequency="One-Time",
         ChargeDescription="Service level agreement credit: Azure OpenAI availability below 99.9%",
         x_SkuDescription="SLA credit",
+        x_ResourceType=dict(openai.extra)["x_ResourceType"],
     )
     return [row]

@@ -24,7 +24,7 @@ from cloudledger.demo.company import PROVIDER_BY_KEY, REGIONS, SUB_ACCOUNT_BY_KE
 from cloudledger.demo.cud import fee_row
 from cloudledger.demo.months import DAY, Month
 from cloudledger.demo.records import Row, new_row, service_fields
-from cloudledger.demo.services import TEMPLATE_BY_KEY, TEMPLATES, sku_id
+from cloudledger.demo.services import SERVICE_BY_NAME, TEMPLATE_BY_KEY, TEMPLATES, sku_id
 from cloudledger.demo.usage import COMMITTED, STANDARD, T_CONTRACTED, T_PRICE, UsageRows
 
 UNIT = 10**10
@@ -76,7 +76,7 @@ PLANS: tuple[Plan, ...] = (
     ),
     Plan(
         key="azure-res-d8s", provider="azure", type="Reservation", category="Usage", upfront=False,
-        eligible=("az-vm-d8s",), start=4, coverage=0.8, discount_pct=37, service="Virtual Machines",
+        eligible=("az-vm-d8s",), start=4, coverage=0.8, discount_pct=37, service="Azure Reservations",
         owner="sub-ops-shared", region="westeurope", sku="Reserved VM Instance D8s v5 1 Year",
     ),
     Plan(
@@ -303,11 +303,13 @@ class Book:
         elif plan.provider == "gcp":
             row.update(x_SkuDescription=plan.sku, x_Location=region or "global")
         else:
+            eligible = TEMPLATE_BY_KEY[plan.eligible[0]]
             row.update(
                 x_SkuTerm=str(plan.term),
                 x_ResourceType="microsoft.capacity/reservationorders",
                 x_SkuDescription=plan.sku,
-                x_SkuMeterName=TEMPLATE_BY_KEY[plan.eligible[0]].meter,
+                x_SkuMeterCategory=SERVICE_BY_NAME[("azure", eligible.service)].code,
+                x_SkuMeterName=eligible.meter,
                 x_SkuRegion=_region_name(plan.provider, region),
             )
         return row

@@ -3,6 +3,9 @@
 A template is one billable meter of one service (an instance type, a storage class, a token price ...) with
 the accounts it may run in and how its daily quantity behaves. Resources ("streams") are drawn from the
 templates; every id derived here is a stable hash of the template key, so SkuIds never change between runs.
+Azure services and resource types are named as Microsoft's FOCUS export names them (the FinOps toolkit's
+`Services.csv` and `ResourceTypes.csv` for the resource's ConsumedService and type), so the cost details the
+demo also writes map back to the same names.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ class Service:
     category: str
     subcategory: str
     code: str
-    """AWS service code (x_ServiceCode), Google Cloud service id (x_ServiceId) or Azure meter category."""
+    """AWS service code (x_ServiceCode), Google Cloud service id (x_ServiceId) or Azure meter category (Azure
+    Reservations: none of its own, its rows take the reserved meter's)."""
 
 
 def _svc(provider: str, rows: list[tuple[str, str, str, str]]) -> list[Service]:
@@ -81,7 +85,7 @@ SERVICES: tuple[Service, ...] = (
         [
             ("Virtual Machines", "Compute", "Virtual Machines", "Virtual Machines"),
             ("Storage Accounts", "Storage", "Storage Platforms", "Storage"),
-            ("Azure OpenAI", "AI and Machine Learning", "Generative AI", "Cognitive Services"),
+            ("Azure AI Services", "AI and Machine Learning", "AI Platforms", "Cognitive Services"),
             ("Azure Databricks", "Analytics", "Data Processing", "Azure Databricks"),
             ("Azure Machine Learning", "AI and Machine Learning", "Machine Learning", "Virtual Machines"),
             ("Azure SQL Database", "Databases", "Relational Databases", "SQL Database"),
@@ -95,8 +99,9 @@ SERVICES: tuple[Service, ...] = (
                 "Microsoft Defender for Cloud",
             ),
             ("Key Vault", "Security", "Secret Management", "Key Vault"),
-            ("Bandwidth", "Networking", "Network Connectivity", "Bandwidth"),
+            ("Virtual Network", "Networking", "Network Infrastructure", "Bandwidth"),
             ("Azure DNS", "Networking", "Network Routing", "Azure DNS"),
+            ("Azure Reservations", "Management and Governance", "Cost Management", ""),
         ],
     ),
 )
@@ -268,10 +273,10 @@ _DEFINED: tuple[Template, ...] = (
              ("nw-mktg-analytics", "nw-sales-insights", "nw-fin-reporting", "nw-ds-vertex-prod"),
              "//bigquery.googleapis.com/projects/{account}/datasets/{name}", "Dataset", "warehouse", 2,
              sigma=0.3, batch=True, regions=("us-central1", "europe-west4"), extra=_gcp_x("Analysis")),
-    Template("az-openai-in", "azure", "Azure OpenAI", "gpt-4o-0806-input", "gpt-4o-0806 Inp glbl Tokens",
+    Template("az-openai-in", "azure", "Azure AI Services", "gpt-4o-0806-input", "gpt-4o-0806 Inp glbl Tokens",
              "Azure OpenAI gpt-4o-0806 Inp glbl Tokens", "2.50", "1000000 Tokens", "metered", 25,
              ("sub-cx-ai-prod", "sub-sales-portal-prod"), AZ + "microsoft.cognitiveservices/accounts/{name}",
-             "Azure OpenAI", "openai", 1.5, sigma=0.2, regions=("eastus", "westeurope"),
+             "Azure AI Foundry", "openai", 1.5, sigma=0.2, regions=("eastus", "westeurope"),
              extra=_az_x("Azure OpenAI", "gpt-4o-0806 Inp glbl Tokens",
                          "microsoft.cognitiveservices/accounts")),
     Template("az-vm-d8s", "azure", "Virtual Machines", "D8s v5", "D8s v5",
@@ -292,7 +297,7 @@ _DEFINED: tuple[Template, ...] = (
     Template("az-databricks", "azure", "Azure Databricks", "Premium All-purpose Compute DBU",
              "Premium All-purpose DBU", "Azure Databricks Premium All-purpose Compute DBU", "0.55",
              "DBU-Hours", "metered", 90, ("sub-ds-databricks",),
-             AZ + "microsoft.databricks/workspaces/{name}", "Databricks workspace", "lakehouse", 1.5,
+             AZ + "microsoft.databricks/workspaces/{name}", "Azure Databricks Service", "lakehouse", 1.5,
              sigma=0.25, batch=True, regions=("westeurope",),
              extra=_az_x("Premium", "Premium All-purpose Compute DBU", "microsoft.databricks/workspaces")),
     Template("aws-lambda", "aws", "AWS Lambda", "Lambda GB-Second", "Compute Duration",
@@ -516,17 +521,17 @@ _DEFINED: tuple[Template, ...] = (
              AZ + "microsoft.compute/disks/{name}", "Disk", "disk", 2, regions=("westeurope",),
              details=(("DiskType", "SSD"),),
              extra=_az_x("Azure Premium SSD v2", "Provisioned Capacity", "microsoft.compute/disks")),
-    Template("az-openai-out", "azure", "Azure OpenAI", "gpt-4o-0806-output", "gpt-4o-0806 Outp glbl Tokens",
+    Template("az-openai-out", "azure", "Azure AI Services", "gpt-4o-0806-output", "gpt-4o-0806 Outp glbl Tokens",
              "Azure OpenAI gpt-4o-0806 Outp glbl Tokens", "10.00", "1000000 Tokens", "metered", 6,
-             ("sub-cx-ai-prod",), AZ + "microsoft.cognitiveservices/accounts/{name}", "Azure OpenAI",
+             ("sub-cx-ai-prod",), AZ + "microsoft.cognitiveservices/accounts/{name}", "Azure AI Foundry",
              "openai", 1, sigma=0.2, regions=("eastus",),
              extra=_az_x("Azure OpenAI", "gpt-4o-0806 Outp glbl Tokens",
                          "microsoft.cognitiveservices/accounts")),
     Template("az-aml-a100-spot", "azure", "Azure Machine Learning", "NC24ads A100 v4 Spot",
              "NC24ads A100 v4 Spot", "Azure Machine Learning NCadsA100v4 Series - NC24ads A100 v4 Spot",
              "3.673", "Hours", "hours", 1, ("sub-ds-aml-dev",),
-             AZ + "microsoft.machinelearningservices/workspaces/{name}", "Machine Learning workspace", "aml",
-             0.8, spot=True, regions=("westeurope",), details=_vm("NC24ads A100 v4", 24, 220, 1),
+             AZ + "microsoft.machinelearningservices/workspaces/{name}", "Azure Machine Learning workspace",
+             "aml", 0.8, spot=True, regions=("westeurope",), details=_vm("NC24ads A100 v4", 24, 220, 1),
              extra=_az_x("NCadsA100v4 Series", "NC24ads A100 v4 Spot",
                          "microsoft.machinelearningservices/workspaces")),
     Template("az-aks", "azure", "Azure Kubernetes Service", "Standard Uptime SLA", "Standard Uptime SLA",
@@ -549,7 +554,8 @@ _DEFINED: tuple[Template, ...] = (
              ("sub-sec-defender", "sub-fin-erp-prod"), AZ + "microsoft.keyvault/vaults/{name}", "Key vault",
              "kv", 0.5, sigma=0.2, regions=("westeurope",),
              extra=_az_x("Key Vault", "Operations", "microsoft.keyvault/vaults")),
-    Template("az-bandwidth", "azure", "Bandwidth", "Standard Data Transfer Out", "Standard Data Transfer Out",
+    Template("az-bandwidth", "azure", "Virtual Network", "Standard Data Transfer Out",
+             "Standard Data Transfer Out",
              "Bandwidth Rtn Preference: MGN - Standard Data Transfer Out", "0.087", "GB", "metered", 200,
              AZ_ALL, AZ + "microsoft.network/publicipaddresses/{name}", "Public IP address", "pip", 1,
              sigma=0.25, regions=("westeurope",),
