@@ -292,3 +292,13 @@ def test_a_changed_period_re_reads_only_that_periods_pair(tmp_path: Path) -> Non
     second = ingest(home, [root])
     assert sorted(Path(f.path).parts[-3] for f in second.files_read) == ["20240201-20240229"] * 2
     assert [s.billing_period for s in second.slices] == ["2024-02"]
+
+
+def test_a_consumed_service_alone_names_its_dominant_service() -> None:
+    """Without a resource type, Microsoft.Security is Defender for Cloud (most of its rows), not the first row."""
+    from cloudledger.sources.azure_reference import service
+
+    found = service("Microsoft.Security", None)
+    assert found is not None and (found.name, found.category) == ("Microsoft Defender for Cloud", "Security")
+    exact = service("Microsoft.Security", "microsoft.apimanagement/service")
+    assert exact is not None and exact.name == "API Management"

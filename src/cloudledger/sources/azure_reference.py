@@ -7,6 +7,7 @@ thousand resources cost a few thousand Python calls.
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
@@ -43,7 +44,7 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
 def _services() -> tuple[dict[tuple[str, str], Service], dict[str, Service], dict[str, Service]]:
     exact: dict[tuple[str, str], Service] = {}
     by_type: dict[str, Service] = {}
-    by_consumed: dict[str, Service] = {}
+    per_consumed: dict[str, Counter[Service]] = {}
     for row in _rows("Services.csv"):
         service = Service(row["ServiceName"], row["ServiceCategory"], row["ServiceSubcategory"] or None)
         consumed, rtype = row["ConsumedService"].lower(), row["ResourceType"].lower()
@@ -51,7 +52,10 @@ def _services() -> tuple[dict[tuple[str, str], Service], dict[str, Service], dic
         if rtype:
             by_type.setdefault(rtype, service)
         if consumed:
-            by_consumed.setdefault(consumed, service)
+            per_consumed.setdefault(consumed, Counter())[service] += 1
+    # A ConsumedService alone names the service most of its resource types belong to (Microsoft.Security:
+    # Defender for Cloud), not whichever row the table lists first.
+    by_consumed = {consumed: counts.most_common(1)[0][0] for consumed, counts in per_consumed.items()}
     return exact, by_type, by_consumed
 
 
