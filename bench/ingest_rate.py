@@ -21,7 +21,9 @@ PHASES = {
     "check one delivery": ("cloudledger.ledger.ingest", "_check_one_delivery"),
     "slice totals": ("cloudledger.ledger.ingest", "slice_totals"),
     "present slices": ("cloudledger.ledger.ingest", "_present_slices"),
-    "Delta write": ("cloudledger.ledger.table", "Ledger.replace_slices"),
+    "write data files (Parquet)": ("cloudledger.ledger.datafiles", "DataFiles.write"),
+    "close data files": ("cloudledger.ledger.datafiles", "DataFiles.close"),
+    "Delta commit": ("cloudledger.ledger.table", "Ledger.replace_slices"),
 }
 """Functions of the ingest path timed one by one (patched only inside the measuring process)."""
 PROGRESS = "ingest read"

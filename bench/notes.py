@@ -76,8 +76,9 @@ def _memory(results: dict[str, Any]) -> str | None:
     per_million = cl["peak_rss_mb"] / 1024 / (entry["rows"] / 1e6)
     arrow = _arrow_gib_per_million(results)
     text = (
-        "**Ingest holds every file in memory.** `ingest()` reads and normalizes all its files before the "
-        f"single Delta commit that makes it atomic. Its peak memory was {cl['peak_rss_mb'] / 1024:.1f} GiB "
+        "**Ingest memory.** `ingest()` writes each batch into the ledger's Parquet data files as it reads "
+        "it, and its single Delta commit only adds those files (see the native section below). "
+        f"Its peak memory was {cl['peak_rss_mb'] / 1024:.1f} GiB "
         f"for {entry['rows']:,} rows (~{per_million:.1f} GiB per million rows"
         + (f"; the same rows take {arrow:.1f} GiB in Arrow" if arrow else "")
         + ")"

@@ -15,6 +15,7 @@ import pyarrow.csv as pacsv
 import pytest
 
 from cloudledger.home import Home
+from cloudledger.ledger.datafiles import ingest_files
 from cloudledger.ledger.ingest import ingest, ingest_lock, recover
 from cloudledger.ledger.state import StateDB
 from cloudledger.ledger.table import Ledger
@@ -80,6 +81,7 @@ def _kill_runs(tmp_path: Path, runs: int, seed: int) -> None:
         else:
             assert after == before, f"attempt {attempt}: the ledger changed without a landed ingest"
             assert all(r.status == "interrupted" for r in attempts)
+            assert not [f for r in attempts for f in ingest_files(home.ledger_path, r.id)], "orphan data files"
             outcomes.append("interrupted" if attempts else "not started")
         assert not list(home.ledger_path.rglob("*.parquet#*"))
         assert not home.staging_path.exists()

@@ -8,6 +8,7 @@ commit made it into the Delta log).
 from __future__ import annotations
 
 import fcntl
+import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,7 +21,7 @@ import pyarrow as pa
 
 from cloudledger.errors import InputError
 from cloudledger.home import Home
-from cloudledger.ledger.staging import Staging, clear_stale
+from cloudledger.ledger.datafiles import DataFiles, ingest_files
 from cloudledger.ledger.state import FileRecord, SliceTotals, StateDB
 from cloudledger.ledger.table import Ledger
 from cloudledger.sources import Source, detect_source
@@ -72,13 +73,16 @@ def ingest_lock(home: Home) -> Iterator[None]:
 def recover(state: StateDB, ledger: Ledger, staging_root: Path) -> None:
     """Settle ingests that died: landed if their commit is in the Delta log, else interrupted.
 
-    Only called while holding the ingest lock, so no writer is running: the staged rows of dead ingests
-    and the files a killed Delta writer left in the table folder (vacuum does not see them) are removed.
+    Only called while holding the ingest lock, so no writer is running: the data files a dead ingest
+    wrote but never committed (vacuum does not see them) are removed, with the staging folder and
+    `*.parquet#*` files earlier versions of the write path could leave.
     """
-    clear_stale(staging_root)
+    shutil.rmtree(staging_root, ignore_errors=True)
     for ingest_id in state.running_ingests():
         version = ledger.find_commit(ingest_id)
         if version is None:
+            for orphan in ingest_files(ledger.path, ingest_id):
+                orphan.unlink(missing_ok=True)
             state.finish_ingest(ingest_id, "interrupted", message="the process stopped before its commit")
         else:
             state.finish_ingest(ingest_id, "landed", delta_version=version, message="settled after a crash")
@@ -269,7 +273,7 @@ def _land(
     unchanged: Sequence[str],
     on_file: FileCallback | None,
 ) -> IngestSummary:
-    staging = Staging(home.staging_path, ingest_id)
+    written = DataFiles(home.ledger_path, ingest_id, ledger.schema())
     try:
         records: list[FileRecord] = []
         totals: dict[SliceKey, SliceTotals] = {}
@@ -286,7 +290,7 @@ def _land(
                 native.extend(result.native)
                 for path, count in _rows_per_file(table).items():
                     rows_per_file[path] = rows_per_file.get(path, 0) + count
-                staging.add(table)
+                written.write(table)
                 del table, result
             if not rows_per_file:
                 raise InputError(
@@ -300,10 +304,14 @@ def _land(
         slices = [totals[key] for key in sorted(totals)]
         keys = [s.key for s in slices]
         previous = _present_slices(ledger, keys)
-        state.record_plan(ingest_id, records, slices, staging.rows, merge_native(native))
-        version = ledger.replace_slices(staging.reader(ledger.schema()), keys, ingest_id)
-    finally:
-        staging.remove()
+        files = written.close()
+        state.record_plan(ingest_id, records, slices, written.rows, merge_native(native))
+        assert written.schema is not None
+        version = ledger.replace_slices(files, written.schema, keys, ingest_id)
+    except BaseException:
+        if ledger.find_commit(ingest_id) is None:
+            written.discard()
+        raise
     state.finish_ingest(ingest_id, "landed", delta_version=version)
     return IngestSummary(
         ingest_id,
@@ -311,7 +319,7 @@ def _land(
         tuple(records),
         tuple(unchanged),
         (),
-        staging.rows,
+        written.rows,
         tuple(slices),
         tuple(previous),
         version,

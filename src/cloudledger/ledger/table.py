@@ -1,7 +1,8 @@
 """The Delta Lake table that holds every FOCUS row, partitioned by the ingest slice key.
 
 One write path (`replace_slices`): a single Delta commit that replaces exactly the slices an ingest
-covers. Readers take the Parquet file list of one snapshot from the Delta log, never a folder glob.
+covers with the data files it wrote (`ledger.datafiles`). Readers take the Parquet file list of one
+snapshot from the Delta log, never a folder glob.
 """
 
 from __future__ import annotations
@@ -14,17 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
+from deltalake import CommitProperties, DeltaTable
 from deltalake.exceptions import TableNotFoundError
 
 from cloudledger.errors import LedgerError
 from cloudledger.focus.spec import load_spec
+from cloudledger.ledger.commit import commit_files
+from cloudledger.ledger.datafiles import DataFile
 from cloudledger.sources.normalize import SLICE_COLUMNS, SliceKey
 
 INGEST_ID_KEY = "cloudledger.ingest_id"
-ROW_GROUP_ROWS = 131_072
-"""Rows per Parquet row group the Delta writer buffers before encoding (its default, 1M rows of the ledger's
-~60 columns, holds gigabytes while a large ingest is written)."""
 AsOf = int | datetime | None
 
 
@@ -42,19 +42,6 @@ def parse_as_of(text: str | None) -> AsOf:
     except ValueError as exc:
         raise LedgerError(f"--as-of {text!r} is neither a version number nor a date (YYYY-MM-DD) or date-time") from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def slice_predicate(slices: Sequence[SliceKey]) -> str:
-    """A Delta predicate matching exactly these slices (values quoted, never interpolated raw)."""
-
-    def quote(value: str) -> str:
-        return "'" + value.replace("'", "''") + "'"
-
-    terms = [
-        "(" + " AND ".join(f"{col} = {quote(val)}" for col, val in zip(SLICE_COLUMNS, key, strict=True)) + ")"
-        for key in sorted(set(slices))
-    ]
-    return " OR ".join(terms)
 
 
 @dataclass(frozen=True)
@@ -149,34 +136,15 @@ class Ledger:
         table = self._open()
         return None if table is None else pa.schema(table.schema().to_arrow())
 
-    def replace_slices(self, rows: pa.RecordBatchReader, slices: Sequence[SliceKey], ingest_id: str) -> int:
-        """Replace exactly `slices` with `rows` in one commit; return the new version.
+    def replace_slices(
+        self, files: Sequence[DataFile], schema: pa.Schema, slices: Sequence[SliceKey], ingest_id: str
+    ) -> int:
+        """Replace exactly `slices` with the already written `files` in one commit; return the new version.
 
-        `rows` must already be in the ledger's column order (plus any new columns at the end).
+        `schema` is the ledger's schema plus any columns the ingest adds (at the end).
         """
         props = CommitProperties(custom_metadata={INGEST_ID_KEY: ingest_id}, max_commit_retries=10)
-        writer = WriterProperties(max_row_group_size=ROW_GROUP_ROWS, compression="SNAPPY")
-        existing = self._open()
-        if existing is None:
-            self.path.mkdir(parents=True, exist_ok=True)
-            write_deltalake(
-                str(self.path),
-                rows,
-                partition_by=list(SLICE_COLUMNS),
-                mode="append",
-                commit_properties=props,
-                writer_properties=writer,
-            )
-        else:
-            write_deltalake(
-                existing,
-                rows,
-                mode="overwrite",
-                predicate=slice_predicate(slices),
-                schema_mode="merge",
-                commit_properties=props,
-                writer_properties=writer,
-            )
+        commit_files(self.path, self._open(), files, schema, slices, ingest_id, props)
         version = self.version()
         assert version is not None
         return version
