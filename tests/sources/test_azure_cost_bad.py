@@ -174,7 +174,7 @@ def test_bytes_that_are_not_utf8_are_rejected_with_their_row(home: Home, tmp_pat
     lines = path.read_bytes().split(b"\r\n")
     lines[50] = lines[50].replace(b"Web team", b"\xe9quipe web")
     path.write_bytes(b"\r\n".join(lines))
-    assert_rejected(home, path, "bytes that are not UTF-8", 50, "AccountName")
+    assert_rejected(home, path, "is not UTF-8 text", 50, "AccountName")
 
 
 def test_old_ea_export_with_bom_and_mixed_date_forms_still_reads(home: Home, tmp_path: Path) -> None:

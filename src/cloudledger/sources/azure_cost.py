@@ -6,8 +6,6 @@ period become one set of FOCUS rows (BilledCost from actual, EffectiveCost from 
 
 from __future__ import annotations
 
-import csv
-import gzip
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -16,7 +14,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cloudledger.errors import InputError
 from cloudledger.sources import Source, register
 from cloudledger.sources.azure_columns import canonical_names, detect, schema_family, unify
 from cloudledger.sources.azure_datasets import dataset_of, read_manifest
@@ -56,30 +53,8 @@ def load(file: BillingFile) -> CostFile:
 
 
 def _read(file: BillingFile) -> pa.Table:
-    """The file as text; bytes that are not UTF-8 are reported with their row and column."""
-    try:
-        return read_raw(file)
-    except InputError as error:
-        if "utf" in str(error).lower() and file.kind in ("csv", "csv.gz"):
-            _locate_bad_bytes(file)
-        raise
-
-
-def _locate_bad_bytes(file: BillingFile) -> None:
-    opener = gzip.open if file.kind == "csv.gz" else open
-    with opener(file.path, "rt", encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        for row, values in enumerate(reader, start=1):
-            for index, value in enumerate(values):
-                if any("\udc80" <= ch <= "\udcff" for ch in value):
-                    column = header[index] if index < len(header) else f"field {index + 1}"
-                    raise InputError(
-                        "bytes that are not UTF-8 text; export the file again as UTF-8 (Azure exports are UTF-8)",
-                        file=str(file.path),
-                        row=row,
-                        column=column.strip(),
-                    )
+    """The file as text (bytes that are not UTF-8 are reported with their row and column by `read_raw`)."""
+    return read_raw(file)
 
 
 def _in(f: CostFile, slices: set[Slice]) -> pa.Array:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -17,31 +14,8 @@ from cloudledger.sources.native import parse_native_amounts
 
 
 def read_export(file: BillingFile) -> pa.Table:
-    """The file's rows; text that is not UTF-8 is reported with its row and column."""
-    try:
-        return read_raw(file)
-    except InputError as exc:
-        if file.kind in ("csv", "csv.gz") and "UTF8" in str(exc):
-            _raise_bad_utf8(file)
-        raise
-
-
-def _raise_bad_utf8(file: BillingFile) -> None:
-    """Name the first CSV field whose bytes are not UTF-8 (read again, undecodable bytes escaped)."""
-    opener = gzip.open if file.kind == "csv.gz" else open
-    with opener(file.path, "rt", encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        for row, cells in enumerate(reader, start=1):
-            for index, cell in enumerate(cells):
-                if any("\udc80" <= char <= "\udcff" for char in cell):
-                    column = header[index] if index < len(header) else f"#{index + 1}"
-                    raise InputError(
-                        "the text is not UTF-8; export the file again as UTF-8",
-                        file=str(file.path),
-                        row=row,
-                        column=column,
-                    )
+    """The file's rows (bytes that are not UTF-8 are reported with their row and column by `read_raw`)."""
+    return read_raw(file)
 
 
 def money(
