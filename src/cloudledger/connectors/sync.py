@@ -8,7 +8,6 @@ supersedes are not downloaded, and their earlier copies are removed from the mir
 from __future__ import annotations
 
 import fcntl
-import json
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from cloudledger.connectors.state import SyncedObject, SyncedObjects
 from cloudledger.connectors.url import StorageURL
 from cloudledger.home import Home
 from cloudledger.ledger.state import StateDB
+from cloudledger.sources.deliveries import json_object
 
 DOWNLOADS = "downloads"
 
@@ -170,16 +170,8 @@ def _manifests(
                 md5 = fetch_verified(store, obj, path)
                 if not dry_run:
                     remembered.record(obj, path, md5)
-            docs[obj.key] = _json(path)
+            docs[obj.key] = json_object(path)
     return docs
-
-
-def _json(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _clear_partial(mirror: Path) -> None:

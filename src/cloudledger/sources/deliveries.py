@@ -32,13 +32,16 @@ class Selection:
     superseded: list[BillingFile]
 
 
-@cache
-def _json(path: Path) -> dict[str, Any] | None:
+def json_object(path: Path) -> dict[str, Any] | None:
+    """A manifest's JSON object, or None when the file is missing, not JSON, or not an object."""
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+_json = cache(json_object)
 
 
 def _azure_run(file: BillingFile) -> tuple[tuple[str, str, str], str] | None:
