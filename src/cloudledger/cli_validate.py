@@ -95,9 +95,14 @@ def run_validate(home: Home, paths: Sequence[Path], *, as_of: str | None, fmt: O
     for target, report in reports:
         musts = [r for r in report.failures if r.severity == "MUST"]
         shoulds = [r for r in report.failures if r.severity != "MUST"]
-        verdict = "[green]conforms[/]" if report.passed else f"[red]breaks {len(musts)} MUST rule(s)[/]"
+        version = f"FOCUS {report.focus_version}"
+        verdict = (
+            f"[green]conforms to {version}[/]"
+            if report.passed
+            else f"[red]breaks {len(musts)} MUST rule(s) of {version}[/]"
+        )
         console.print(
-            f"[bold]{target}[/]: {verdict} of FOCUS {report.focus_version} "
+            f"[bold]{target}[/]: {verdict} "
             f"({len(report.results)} rules checked on {report.rows:,} rows, "
             f"{len(shoulds)} SHOULD warning(s))",
             highlight=False,

@@ -19,7 +19,7 @@ FORMATS = ("table", "csv", "json")
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")  # plain notation: 0.0000000000, never 0E-10
     if isinstance(value, datetime):
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
