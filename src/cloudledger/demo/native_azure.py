@@ -18,12 +18,10 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cloudledger.demo.company import PROVIDER_BY_KEY
 from cloudledger.demo.formats import csv_bytes, csv_field, money_strings
 from cloudledger.demo.native import NativeTarget, NativeWriter
 from cloudledger.demo.native_azure_rows import NativeRows, amount_text, native_rows, tags_text
-from cloudledger.demo.records import export_time
-from cloudledger.demo.writers import AZURE_CONTAINER, AZURE_STORAGE, Progress, Written, run_guid
+from cloudledger.demo.writers import AZURE_CONTAINER, AzureExport, Progress, Written, azure_manifest, run_guid
 
 DIRECTORY = "cost-details"
 DATASETS = {"actual": "ActualCost", "amortized": "AmortizedCost"}
@@ -149,41 +147,9 @@ def _open_run(target: NativeTarget, schema: Schema, dataset: str, span: str) -> 
 
 
 def _manifest(run: _Run, target: NativeTarget, schema: Schema, span: str) -> Path:
-    month, last = target.month, target.month.day(target.month.days - 1)
-    size = run.data.stat().st_size
-    scope = PROVIDER_BY_KEY["azure"].billing_account_id
-    rel = f"{DIRECTORY}/{run.export}/{span}/{run.folder.name}/{run.data.name}"
-    doc = {
-        "manifestVersion": "2024-04-01",
-        "byteCount": size,
-        "blobCount": 1,
-        "dataRowCount": run.rows,
-        "exportConfig": {
-            "exportName": run.export,
-            "resourceId": f"{scope}/providers/Microsoft.CostManagement/exports/{run.export}",
-            "dataVersion": "2021-10-01",
-            "apiVersion": "2023-07-01-preview",
-            "type": DATASETS[run.dataset],
-            "timeFrame": "TheLastBillingMonth" if target.attempt == 0 else "Custom",
-            "granularity": "Daily",
-        },
-        "deliveryConfig": {
-            "partitionData": True,
-            "dataOverwriteBehavior": "CreateNewReport",
-            "fileFormat": "Csv",
-            "compressionMode": "gzip",
-            "containerUri": AZURE_STORAGE.format(sub=run_guid(0, "finops-storage"), account="nwfinopsexports"),
-            "rootFolderPath": DIRECTORY,
-        },
-        "runInfo": {
-            "executionType": "Scheduled" if target.attempt == 0 else "OnDemand",
-            "submittedTime": export_time(month, 5 if target.attempt == 0 else 40).replace("Z", ".0000000Z"),
-            "runId": run.folder.name,
-            "startDate": f"{month.start.isoformat()}T00:00:00",
-            "endDate": f"{last.isoformat()}T00:00:00",
-        },
-        "blobs": [{"blobName": f"{AZURE_CONTAINER}/{rel}", "byteCount": size, "dataRowCount": run.rows}],
-    }
+    export = AzureExport(run.export, DATASETS[run.dataset], "2021-10-01", "2023-07-01-preview", DIRECTORY)
+    blob = f"{AZURE_CONTAINER}/{DIRECTORY}/{run.export}/{span}/{run.folder.name}/{run.data.name}"
+    doc = azure_manifest(export, target.month, target.attempt, run.folder.name, run.data, blob, run.rows)
     path = run.folder / "manifest.json"
     path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     return path

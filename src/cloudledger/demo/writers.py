@@ -118,6 +118,57 @@ def write_gcp(out_dir: Path, month: Month, tables: Iterable[pa.Table], progress:
     return Written([path], None, rows)
 
 
+@dataclass(frozen=True)
+class AzureExport:
+    """A Cost Management export definition, as its run manifests describe it."""
+
+    name: str
+    type: str
+    data_version: str
+    api_version: str
+    root_folder: str
+
+
+def azure_manifest(
+    export: AzureExport, month: Month, attempt: int, run_id: str, data: Path, blob: str, rows: int
+) -> dict[str, object]:
+    """The `manifest.json` of one export run (attempt 0: the scheduled run; later: an on-demand rerun)."""
+    last = month.day(month.days - 1)
+    size = data.stat().st_size
+    scope = PROVIDER_BY_KEY["azure"].billing_account_id
+    return {
+        "manifestVersion": "2024-04-01",
+        "byteCount": size,
+        "blobCount": 1,
+        "dataRowCount": rows,
+        "exportConfig": {
+            "exportName": export.name,
+            "resourceId": f"{scope}/providers/Microsoft.CostManagement/exports/{export.name}",
+            "dataVersion": export.data_version,
+            "apiVersion": export.api_version,
+            "type": export.type,
+            "timeFrame": "TheLastBillingMonth" if attempt == 0 else "Custom",
+            "granularity": "Daily",
+        },
+        "deliveryConfig": {
+            "partitionData": True,
+            "dataOverwriteBehavior": "CreateNewReport",
+            "fileFormat": "Csv",
+            "compressionMode": "gzip",
+            "containerUri": AZURE_STORAGE.format(sub=run_guid(0, "finops-storage"), account="nwfinopsexports"),
+            "rootFolderPath": export.root_folder,
+        },
+        "runInfo": {
+            "executionType": "Scheduled" if attempt == 0 else "OnDemand",
+            "submittedTime": export_time(month, 5 if attempt == 0 else 40).replace("Z", ".0000000Z"),
+            "runId": run_id,
+            "startDate": f"{month.start.isoformat()}T00:00:00",
+            "endDate": f"{last.isoformat()}T00:00:00",
+        },
+        "blobs": [{"blobName": blob, "byteCount": size, "dataRowCount": rows}],
+    }
+
+
 def write_azure(
     out_dir: Path, month: Month, tables: Iterable[pa.Table], seed: int, run: int, progress: Progress
 ) -> Written:
@@ -133,46 +184,8 @@ def write_azure(
     with data.open("wb") as raw:
         rows = _write_csv(lambda b: raw.write(gz.compress(b)), map(_focuscost_1_2, tables), progress)
         raw.write(gz.flush())
-    size = data.stat().st_size
-    billing = PROVIDER_BY_KEY["azure"].billing_account_id
-    submitted = export_time(month, 5 if run == 0 else 40)
-    manifest = {
-        "manifestVersion": "2024-04-01",
-        "byteCount": size,
-        "blobCount": 1,
-        "dataRowCount": rows,
-        "exportConfig": {
-            "exportName": AZURE_EXPORT,
-            "resourceId": f"{billing}/providers/Microsoft.CostManagement/exports/{AZURE_EXPORT}",
-            "dataVersion": AZURE_DATA_VERSION,
-            "apiVersion": "2025-03-01",
-            "type": "FocusCost",
-            "timeFrame": "TheLastBillingMonth" if run == 0 else "Custom",
-            "granularity": "Daily",
-        },
-        "deliveryConfig": {
-            "partitionData": True,
-            "dataOverwriteBehavior": "CreateNewReport",
-            "fileFormat": "Csv",
-            "compressionMode": "gzip",
-            "containerUri": AZURE_STORAGE.format(sub=run_guid(0, "finops-storage"), account="nwfinopsexports"),
-            "rootFolderPath": AZURE_DIRECTORY,
-        },
-        "runInfo": {
-            "executionType": "Scheduled" if run == 0 else "OnDemand",
-            "submittedTime": submitted.replace("Z", ".0000000Z"),
-            "runId": guid,
-            "startDate": f"{month.start.isoformat()}T00:00:00",
-            "endDate": f"{last.isoformat()}T00:00:00",
-        },
-        "blobs": [
-            {
-                "blobName": f"{AZURE_CONTAINER}/{rel}/part_0_0001.csv.gz",
-                "byteCount": size,
-                "dataRowCount": rows,
-            }
-        ],
-    }
+    export = AzureExport(AZURE_EXPORT, "FocusCost", AZURE_DATA_VERSION, "2025-03-01", AZURE_DIRECTORY)
+    manifest = azure_manifest(export, month, run, guid, data, f"{AZURE_CONTAINER}/{rel}/{data.name}", rows)
     path = folder / "manifest.json"
     _write_json(path, manifest)
     return Written([data], path, rows)
