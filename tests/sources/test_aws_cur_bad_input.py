@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from aws_export import LEGACY_COLUMNS, PAYER, cur_row, every_type, usage, write_cur2_csv, write_legacy_csv
-from cloudledger.errors import InputError
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from ledger_probe import ledger_state
+from source_probe import assert_rejected
 
 
 @pytest.fixture
@@ -24,17 +24,6 @@ def home(tmp_path: Path) -> Home:
 
 def _rows() -> list[dict[str, str]]:
     return [cur_row("Usage", str(i + 1), **usage()) for i in range(4)]
-
-
-def _rejected(home: Home, path: Path, message: str, row: int | None, column: str | None) -> None:
-    before = ledger_state(home)
-    with pytest.raises(InputError) as caught:
-        ingest(home, [path])
-    error = caught.value
-    assert message in str(error), str(error)
-    assert error.file in (str(path), str(path.resolve())), str(error)
-    assert (error.row, error.column) == (row, column), str(error)
-    assert ledger_state(home) == before
 
 
 def _missing_column(d: Path) -> Path:
@@ -85,7 +74,7 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_file_is_rejected(home: Home, tmp_path: Path, case: str) -> None:
     make, message, row, column = CASES[case]
-    _rejected(home, make(tmp_path / "bad"), message, row, column)
+    assert_rejected(home, make(tmp_path / "bad"), message, row, column)
 
 
 # --- delivery layout ------------------------------------------------------------------------------------
@@ -125,10 +114,10 @@ def test_a_cur_without_its_manifest_is_rejected(home: Home, tmp_path: Path) -> N
     root = _delivery(tmp_path / "s3", {"bbbb": _rows()}, current="bbbb")
     (root / "cur" / "acme" / PERIOD / "acme-Manifest.json").unlink()
     data = root / "cur" / "acme" / PERIOD / "bbbb" / "acme-00001.csv.gz"
-    _rejected(home, data, "manifest", None, None)
+    assert_rejected(home, data, "manifest", None, None)
 
 
 def test_a_file_of_another_account_is_rejected(home: Home, tmp_path: Path) -> None:
     root = _delivery(tmp_path / "s3", {"bbbb": _rows()}, current="bbbb", account="999988887777")
     data = root / "cur" / "acme" / PERIOD / "bbbb" / "acme-00001.csv.gz"
-    _rejected(home, data, "not the account '999988887777'", 1, "bill/PayerAccountId")
+    assert_rejected(home, data, "not the account '999988887777'", 1, "bill/PayerAccountId")
