@@ -9,13 +9,12 @@ from typing import Any
 from rich.console import Console
 
 from cloudledger.analyses.explorer import CostQuery, run_costs
-from cloudledger.analyses.reconcile import reconcile
+from cloudledger.analyses.reconcile import reconcile_home
 from cloudledger.demo import DemoOutput, generate_demo
 from cloudledger.demo.plan import native_plan
 from cloudledger.demo.publish import Published, publish
 from cloudledger.home import Home
 from cloudledger.ledger.read import open_ledger
-from cloudledger.ledger.state import StateDB
 from cloudledger.progress import progress_bar
 from cloudledger.render import render_rows
 from cloudledger.sources.files import BillingFile
@@ -98,13 +97,7 @@ def _describe(output: DemoOutput, published: Published, exports: Path, console: 
 
 def show_reconciliation(home: Home, console: Console) -> None:
     """The reconciliation summary: the ledger against every native file and format it came from."""
-    view = open_ledger(home)
-    state = StateDB(home.state_db_url)
-    try:
-        report = reconcile(view, state)
-    finally:
-        state.dispose()
-        view.close()
+    report = reconcile_home(home)
     checks = len(report.checks)
     if report.ok:
         console.print(

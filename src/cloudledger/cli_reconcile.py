@@ -10,10 +10,8 @@ from rich.console import Console
 
 from cloudledger.analyses.checks import Check
 from cloudledger.analyses.invoices import read_invoices
-from cloudledger.analyses.reconcile import ReconcileReport, reconcile
+from cloudledger.analyses.reconcile import ReconcileReport, reconcile_home
 from cloudledger.home import Home
-from cloudledger.ledger.read import open_ledger
-from cloudledger.ledger.state import StateDB
 from cloudledger.ledger.table import parse_as_of
 from cloudledger.render import OutputFormat, render_rows
 
@@ -50,13 +48,7 @@ def run_reconcile(
 ) -> bool:
     """Reconcile and print; True when everything agrees within `tolerance`."""
     given = read_invoices(invoices) if invoices is not None else []
-    view = open_ledger(home, parse_as_of(as_of))
-    state = StateDB(home.state_db_url)
-    try:
-        report = reconcile(view, state, given, tolerance)
-    finally:
-        state.dispose()
-        view.close()
+    report = reconcile_home(home, given, tolerance, parse_as_of(as_of))
     shown = report.checks if show_all else report.differences
     rows = [_row(c) for c in shown]
     if fmt != "table":

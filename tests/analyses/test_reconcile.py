@@ -13,13 +13,12 @@ from deltalake import write_deltalake
 from typer.testing import CliRunner
 
 from cloudledger.analyses.invoices import Invoice, read_invoices
-from cloudledger.analyses.reconcile import ReconcileReport, reconcile
+from cloudledger.analyses.reconcile import ReconcileReport, reconcile_home
 from cloudledger.cli import app
 from cloudledger.errors import InputError
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
-from cloudledger.ledger.state import StateDB
 from cloudledger.sources import Source, read_rows
 from cloudledger.sources import focus as focus_source
 from cloudledger.sources.files import BillingFile
@@ -37,13 +36,7 @@ def home(tmp_path: Path) -> Home:
 
 
 def _report(home: Home, invoices: Sequence[Invoice] = ()) -> ReconcileReport:
-    view = open_ledger(home)
-    state = StateDB(home.state_db_url)
-    try:
-        return reconcile(view, state, invoices)
-    finally:
-        state.dispose()
-        view.close()
+    return reconcile_home(home, invoices)
 
 
 def _period(text: str) -> str:

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from rich.console import Console
 
-from cloudledger.analyses.reconcile import reconcile
+from cloudledger.analyses.reconcile import reconcile_home
 from cloudledger.cli_demo import run_demo
 from cloudledger.cli_validate import validate_file
 from cloudledger.demo import DemoOutput, generate_demo
@@ -19,7 +19,6 @@ from cloudledger.home import Home
 from cloudledger.ledger.export import export_focus
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
-from cloudledger.ledger.state import StateDB
 from cloudledger.sources.files import BillingFile
 from ledger_probe import METRICS, ledger_state
 from reference import ledger_decimal, read_csv_rows
@@ -107,13 +106,7 @@ def test_restatement_replaced_its_month(built: tuple[Home, DemoOutput, str], foc
 
 def test_the_demo_reconciles(built: tuple[Home, DemoOutput, str]) -> None:
     home, _, text = built
-    view = open_ledger(home)
-    state = StateDB(home.state_db_url)
-    try:
-        report = reconcile(view, state)
-    finally:
-        state.dispose()
-        view.close()
+    report = reconcile_home(home)
     assert report.ok, [(c.kind, c.billing_period, c.source, c.metric, c.difference) for c in report.differences]
     assert not report.unverified
     kinds = {c.kind for c in report.checks}

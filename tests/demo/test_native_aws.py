@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cloudledger.analyses.reconcile import reconcile
+from cloudledger.analyses.reconcile import reconcile_home
 from cloudledger.demo import generate_demo
 from cloudledger.demo.months import months_ending
 from cloudledger.demo.native import NativeTarget
@@ -30,7 +30,6 @@ from cloudledger.focus.validate import validate
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
-from cloudledger.ledger.state import StateDB
 
 METRICS = ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost")
 FORMATS = {"focus": "focus", "cur": "aws-cur", "cur2": "aws-cur2"}
@@ -108,12 +107,7 @@ def test_native_corrections_match_the_focus_export(demo_homes: dict[str, Home]) 
 
 def test_reconcile_finds_no_difference(demo_homes: dict[str, Home]) -> None:
     home = demo_homes["all"]
-    view, state = open_ledger(home), StateDB(home.state_db_url)
-    try:
-        report = reconcile(view, state)
-    finally:
-        state.dispose()
-        view.close()
+    report = reconcile_home(home)
     assert report.unverified == ()
     assert {c.source for c in report.checks if c.kind == "native"} == set(FORMATS.values())
     formats = [c for c in report.checks if c.kind == "formats"]

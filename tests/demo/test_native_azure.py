@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cloudledger.analyses.reconcile import reconcile
+from cloudledger.analyses.reconcile import reconcile_home
 from cloudledger.demo import DemoOutput, generate_demo
 from cloudledger.demo.commitments import PLANS
 from cloudledger.demo.generator import Delivery
@@ -21,8 +21,6 @@ from cloudledger.demo.months import Month
 from cloudledger.demo.services import SERVICE_BY_NAME, TEMPLATES
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
-from cloudledger.ledger.read import open_ledger
-from cloudledger.ledger.state import StateDB
 from cloudledger.sources import azure_reference as ref
 from cloudledger.sources.azure_columns import schema_family
 from source_probe import ledger_rows, must_failures
@@ -90,12 +88,7 @@ def test_totals_equal_the_focus_export_exactly(homes: dict[str, Home], fmt: str)
 @pytest.mark.parametrize("fmt", NATIVE)
 def test_reconcile_finds_no_difference_between_the_formats(demo: DemoOutput, tmp_path: Path, fmt: str) -> None:
     home = _home(tmp_path / "both", _azure(demo, ("focus", fmt)))
-    view, state = open_ledger(home), StateDB(home.state_db_url)
-    try:
-        report = reconcile(view, state)
-    finally:
-        state.dispose()
-        view.close()
+    report = reconcile_home(home)
     kinds = {c.kind for c in report.checks}
     assert kinds == {"native", "ingest", "formats"} and report.unverified == ()
     assert [c for c in report.checks if c.difference != 0] == []

@@ -28,14 +28,13 @@ from pathlib import Path
 
 import pytest
 
-from cloudledger.analyses.reconcile import ReconcileReport, reconcile
+from cloudledger.analyses.reconcile import ReconcileReport, reconcile_home
 from cloudledger.demo import DemoOutput, generate_demo
 from cloudledger.demo.commitments import PLANS
 from cloudledger.demo.months import Month
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
-from cloudledger.ledger.state import StateDB
 from source_probe import must_failures
 
 METRICS = ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost")
@@ -141,12 +140,7 @@ def test_billing_periods_start_at_pacific_midnight(homes: dict[str, Home]) -> No
 
 
 def _report(home: Home) -> ReconcileReport:
-    view, state = open_ledger(home), StateDB(home.state_db_url)
-    try:
-        return reconcile(view, state)
-    finally:
-        state.dispose()
-        view.close()
+    return reconcile_home(home)
 
 
 def test_reconcile_both_formats_in_one_home(demo: tuple[Path, DemoOutput]) -> None:

@@ -19,8 +19,10 @@ import ibis.expr.types as ir
 from cloudledger.analyses.checks import METRICS, ONE_CENT, Check, CurrencySlice
 from cloudledger.analyses.formats import compare_formats
 from cloudledger.analyses.invoices import Invoice
-from cloudledger.ledger.read import LedgerView
+from cloudledger.home import Home
+from cloudledger.ledger.read import LedgerView, open_ledger
 from cloudledger.ledger.state import SliceTotals, StateDB
+from cloudledger.ledger.table import AsOf
 from cloudledger.sources.native import NativeTotal
 from cloudledger.sources.normalize import SLICE_ACCOUNT, SLICE_PERIOD, SLICE_SOURCE, SliceKey
 
@@ -158,3 +160,16 @@ def reconcile(
         tuple(unverified),
         tolerance,
     )
+
+
+def reconcile_home(
+    home: Home, invoices: Iterable[Invoice] = (), tolerance: Decimal = ONE_CENT, as_of: AsOf = None
+) -> ReconcileReport:
+    """`reconcile` over the ledger of `home` (as of a version or date) and its state database."""
+    view = open_ledger(home, as_of)
+    state = StateDB(home.state_db_url)
+    try:
+        return reconcile(view, state, invoices, tolerance)
+    finally:
+        state.dispose()
+        view.close()
