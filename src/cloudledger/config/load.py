@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 
 from cloudledger.config.model import CloudledgerConfig
 from cloudledger.config.positions import Origin, duplicate_key
+from cloudledger.config.references import reference_problems
 from cloudledger.errors import ConfigError
 from cloudledger.home import Home
 
@@ -65,6 +66,12 @@ def parse_config(text: str, path: Path) -> CloudledgerConfig:
             lines.append(f"(and {len(errors) - SHOWN_ERRORS} more)")
         raise ConfigError("\n".join(lines)) from None
     config._origin = origin
+    problems = reference_problems(config)
+    if problems:
+        lines = [f"{origin.where(loc)}: {message}" for loc, message in problems[:SHOWN_ERRORS]]
+        if len(problems) > SHOWN_ERRORS:
+            lines.append(f"(and {len(problems) - SHOWN_ERRORS} more)")
+        raise ConfigError("\n".join(lines))
     return config
 
 
