@@ -114,6 +114,11 @@ def _view(table: ir.Table, kubernetes: bool) -> ir.BooleanValue:
     return allocation if kubernetes else ~allocation
 
 
+def bill_rows(table: ir.Table) -> ir.Table:
+    """The rows of the bill: every source but the Kubernetes allocation-only ones."""
+    return table.filter(_view(table, False))
+
+
 def cost_breakdown(table: ir.Table, query: CostQuery) -> ir.Table:
     """The Ibis expression for `query`: one row per group and billing currency."""
     allowed = groupable_columns(table)
