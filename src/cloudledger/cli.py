@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cloudledger.cli_options import AsOfOption, ConfigOption, FormatOption, HomeOption, QuietOption
 from cloudledger.errors import CloudledgerError, QueryError
 from cloudledger.home import Home, resolve_home
 from cloudledger.render import FORMATS, OutputFormat
@@ -23,35 +24,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-HomeOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--home",
-        metavar="DIR",
-        help="Data folder (default: $CLOUDLEDGER_HOME, else ~/.cloudledger).",
-        show_default=False,
-    ),
-]
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        metavar="PATH",
-        help="cloudledger.yaml to use (default: ./cloudledger.yaml, else the one in the home folder).",
-        show_default=False,
-    ),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        metavar="VERSION|DATE",
-        help="Read the ledger as of a version number, a date (YYYY-MM-DD) or a date-time.",
-    ),
-]
-FormatOption = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="Output: table, csv or json.")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 
 
 def _console() -> Console:
