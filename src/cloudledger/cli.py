@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cloudledger import cli_policy_commands as policy_commands
 from cloudledger.cli_options import AsOfOption, ConfigOption, FormatOption, HomeOption, QuietOption
 from cloudledger.errors import CloudledgerError, QueryError
 from cloudledger.home import Home, resolve_home
@@ -243,6 +244,11 @@ def demo(
     from cloudledger.cli_demo import run_demo
 
     run_demo(_home(home), rows=rows, seed=seed, quiet=quiet, console=_console())
+
+
+app.command()(policy_commands.allocate)
+app.command()(policy_commands.chargeback)
+app.command()(policy_commands.plan)
 
 
 def _date(text: str | None, option: str) -> date | None:
