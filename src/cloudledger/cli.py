@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cloudledger import cli_budgets
 from cloudledger import cli_policy_commands as policy_commands
 from cloudledger.cli_options import AsOfOption, ConfigOption, FormatOption, HomeOption, QuietOption
 from cloudledger.errors import CloudledgerError, QueryError
@@ -249,6 +250,7 @@ def demo(
 app.command()(policy_commands.allocate)
 app.command()(policy_commands.chargeback)
 app.command()(policy_commands.plan)
+app.command()(cli_budgets.budgets)
 
 
 def _date(text: str | None, option: str) -> date | None:
