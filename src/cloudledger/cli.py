@@ -15,6 +15,7 @@ from rich.console import Console
 from cloudledger import cli_budgets
 from cloudledger import cli_policy_commands as policy_commands
 from cloudledger.cli_options import AsOfOption, ConfigOption, FormatOption, HomeOption, QuietOption
+from cloudledger.cli_units import units_app
 from cloudledger.errors import CloudledgerError, QueryError
 from cloudledger.home import Home, resolve_home
 from cloudledger.render import FORMATS, OutputFormat
@@ -251,6 +252,7 @@ app.command()(policy_commands.allocate)
 app.command()(policy_commands.chargeback)
 app.command()(policy_commands.plan)
 app.command()(cli_budgets.budgets)
+app.add_typer(units_app, name="units")
 
 
 def _date(text: str | None, option: str) -> date | None:
