@@ -124,3 +124,13 @@ def test_bad_inputs_are_one_line_errors(setup: tuple[str, Path], tmp_path: Path)
     broken.write_text(ORG.replace('team: {from: "tag:team"}', 'team: {from: "tag:team"}\n      department: Data'))
     code, out = invoke(setup, "plan", str(broken), "--period", "2025-01")
     assert code != 0 and "broken.yaml line" in out
+
+
+def test_the_command_line_starts_without_loading_the_query_engine() -> None:
+    """Commands import their analyses when they run, so `cloudledger --help` and friends start fast."""
+    import subprocess
+    import sys
+
+    code = "import sys, cloudledger.cli; print(sorted(m for m in ('ibis', 'duckdb', 'deltalake') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"

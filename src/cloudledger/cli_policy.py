@@ -6,16 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import ibis
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
 
 from cloudledger.config.load import find_config, load_config
 from cloudledger.config.model import CloudledgerConfig
 from cloudledger.errors import QueryError
 from cloudledger.home import Home
-from cloudledger.ledger.read import LedgerView, open_ledger
-from cloudledger.ledger.table import parse_as_of
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from cloudledger.ledger.read import LedgerView
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class PolicyContext:
 @contextmanager
 def policy_context(home: Home, config: Path | None, as_of: str | None) -> Iterator[PolicyContext]:
     """Open the ledger (as of a version or date), load the config and the business metrics."""
+    from cloudledger.ledger.read import open_ledger
+    from cloudledger.ledger.table import parse_as_of
+
     path = find_config(config, home)
     loaded = load_config(path)
     if not home.ledger_path.exists():
@@ -51,6 +55,8 @@ def business_metrics(home: Home) -> ir.Table | None:
     """The business metrics stored beside the ledger, as an Ibis table (None when none were loaded)."""
     if not home.state_db_path.exists():
         return None
+    import ibis
+
     from cloudledger.analyses.metrics_csv import metrics_arrow
     from cloudledger.ledger.metrics_store import open_metrics
 
