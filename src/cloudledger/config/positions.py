@@ -23,8 +23,8 @@ class Origin:
             last = depth == len(loc) - 1
             if isinstance(node, yaml.MappingNode) and isinstance(part, str):
                 found = next(((k, v) for k, v in node.value if k.value == part), None)
-                if found is None:
-                    return node
+                if found is None:  # a key that is not written (a missing key, a union member's tag)
+                    continue
                 node = found[0] if key and last else found[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 node = node.value[part]

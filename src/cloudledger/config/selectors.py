@@ -36,11 +36,23 @@ class Condition(StrictModel):
                 f"a condition needs exactly one of equals, in, not_in, matches, prefix, exists (found {names})"
             )
         if self.matches is not None:
-            try:
-                re.compile(self.matches)
-            except re.error as exc:
-                raise ValueError(f"matches: {self.matches!r} is not a valid regular expression ({exc})") from None
+            check_regex(self.matches, "matches")
         return self
+
+
+UNSUPPORTED = re.compile(r"\(\?<?[=!]|\\[1-9]")
+"""Look-arounds and back-references: Python has them, the query engine's RE2 does not."""
+
+
+def check_regex(pattern: str, key: str) -> str:
+    """A regular expression both Python and the query engine (RE2 syntax) accept."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{key}: {pattern!r} is not a valid regular expression ({exc})") from None
+    if UNSUPPORTED.search(pattern):
+        raise ValueError(f"{key}: {pattern!r} uses a look-around or back-reference, which RE2 syntax does not support")
+    return pattern
 
 
 def _as_condition(value: Any) -> Any:

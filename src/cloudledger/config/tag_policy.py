@@ -7,7 +7,7 @@ import re
 from pydantic import Field, model_validator
 
 from cloudledger.config.base import StrictModel
-from cloudledger.config.selectors import Condition, Selector
+from cloudledger.config.selectors import Condition, Selector, check_regex
 
 DEFAULT_REQUIRED = ["Owner", "Environment", "Team", "CostCenter", "Project"]
 
@@ -33,10 +33,7 @@ class TagKey(StrictModel):
     @model_validator(mode="after")
     def _valid(self) -> TagKey:
         if self.pattern is not None:
-            try:
-                re.compile(self.pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {self.pattern!r} is not a valid regular expression ({exc})") from None
+            check_regex(self.pattern, "pattern")
         if self.values is not None:
             allowed = {v.casefold() for v in self.values}
             for raw, canonical in self.normalize.items():
