@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cloudledger.docgen import pages
+from cloudledger.docgen import command_names, pages
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -21,8 +21,25 @@ def test_generated_page_is_current(path: Path) -> None:
 def test_every_command_has_an_example() -> None:
     from cloudledger.cli import app
 
-    for command in app.registered_commands:
+    commands = [*app.registered_commands]
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            commands += group.typer_instance.registered_commands
+    for command in commands:
         assert command.callback is not None and "Example: cloudledger" in (command.callback.__doc__ or "")
+
+
+def test_the_cli_reference_covers_every_command_of_every_group() -> None:
+    from typer.main import get_command
+
+    from cloudledger.cli import app
+
+    root = get_command(app)
+    expected: list[list[str]] = []
+    for name, command in getattr(root, "commands", {}).items():
+        subcommands = getattr(command, "commands", None)
+        expected += [[name, sub] for sub in subcommands] if subcommands else [[name]]
+    assert sorted(command_names()) == sorted(expected)
 
 
 def test_readme_names_the_two_quickstart_commands() -> None:

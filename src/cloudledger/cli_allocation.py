@@ -95,7 +95,7 @@ def run_chargeback(
         write_general_ledger_csv(posted, gl)
         console.print(f"wrote {gl} ({len(posted)} postings)", highlight=False)
     if (output is None and gl is None) or fmt != "table":
-        _print_chargeback(reports, fmt, console)
+        print_chargeback(reports, fmt, console)
 
 
 def _chargeback(ctx: PolicyContext, month: str, level: Level | None, metric: str | None) -> ChargebackReport:
@@ -122,7 +122,11 @@ CHARGEBACK_COLUMNS = (
 )
 
 
-def _print_chargeback(reports: list[ChargebackReport], fmt: OutputFormat, console: Console) -> None:
+TABLE_COLUMNS = ("owner", "currency", "direct", "shared", "total", "budget", "variance %", "change %")
+"""What fits a terminal; CSV and JSON carry every column."""
+
+
+def print_chargeback(reports: list[ChargebackReport], fmt: OutputFormat, console: Console) -> None:
     for report in reports:
         rows = [
             {
@@ -143,9 +147,10 @@ def _print_chargeback(reports: list[ChargebackReport], fmt: OutputFormat, consol
         ]
         shares = ", ".join(f"{c} {report.allocated_pct(c)} %" for c in report.currencies)
         title = f"Chargeback {report.period} by {report.level} ({report.metric}); allocated: {shares or 'n/a'}"
+        columns = CHARGEBACK_COLUMNS if fmt != "table" else TABLE_COLUMNS
         render_rows(
             console,
-            CHARGEBACK_COLUMNS,
+            columns,
             rows,
             fmt,
             title=title,

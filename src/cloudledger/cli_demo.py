@@ -10,6 +10,7 @@ from rich.console import Console
 
 from cloudledger.analyses.explorer import CostQuery, run_costs
 from cloudledger.analyses.reconcile import reconcile_home
+from cloudledger.cli_demo_policy import install_demo_policy, show_chargeback
 from cloudledger.demo import DemoOutput, generate_demo
 from cloudledger.demo.plan import native_plan
 from cloudledger.demo.publish import Published, publish
@@ -20,6 +21,7 @@ from cloudledger.render import render_rows
 from cloudledger.sources.files import BillingFile
 
 MONTHS = 24
+END_MONTH = "2026-10"
 FORMAT_NAMES = {
     "focus": "FOCUS",
     "cur": "legacy CUR",
@@ -45,6 +47,7 @@ def run_demo(home: Home, *, rows: int, seed: int, quiet: bool, console: Console)
             seed=seed,
             rows=rows,
             months=MONTHS,
+            end_month=END_MONTH,
             plan=native_plan(MONTHS),
             progress=lambda n: progress.update(task, completed=n, rows=n),
         )
@@ -57,8 +60,10 @@ def run_demo(home: Home, *, rows: int, seed: int, quiet: bool, console: Console)
 
         published = publish(home, exports, output, on_file=on_file)
     _describe(output, published, exports, console)
+    policy = install_demo_policy(home, rows=rows, months=MONTHS, end_month=END_MONTH, console=console)
     show_ledger(home, console)
     show_reconciliation(home, console)
+    show_chargeback(home, policy, END_MONTH, console)
     console.print(f"Injected anomalies are listed in {output.anomalies_path}", highlight=False)
     return output
 

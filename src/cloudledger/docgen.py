@@ -1,4 +1,5 @@
-"""Generated documentation: the CLI reference, each source's column-mapping page, the CSV mapping reference.
+"""Generated documentation: the CLI reference, each source's column-mapping page, the CSV mapping reference
+and the cloudledger.yaml reference.
 
 `python -m cloudledger.docgen` rewrites them; tests fail when a checked-in page is out of date.
 """
@@ -8,8 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from typer.models import CommandInfo
 from typer.testing import CliRunner
 
+from cloudledger.config.reference import config_reference
 from cloudledger.sources import REGISTRY, Source, load_builtin_sources
 from cloudledger.sources.csv_docs import csv_page
 
@@ -26,12 +29,28 @@ def cli_reference() -> str:
         "# Command reference\n",
         "Generated from `cloudledger COMMAND --help` (`python -m cloudledger.docgen` refreshes it).\n",
     ]
-    for command in app.registered_commands:
-        name = command.name or (command.callback.__name__ if command.callback else "")
-        result = runner.invoke(app, [name, "--help"], env=env, terminal_width=WIDTH)
+    for words in command_names():
+        result = runner.invoke(app, [*words, "--help"], env=env, terminal_width=WIDTH)
         text = "\n".join(line.rstrip() for line in result.output.strip("\n").splitlines())
-        parts.append(f"## cloudledger {name}\n\n```\n{text}\n```\n")
+        parts.append(f"## cloudledger {' '.join(words)}\n\n```\n{text}\n```\n")
     return "\n".join(parts)
+
+
+def command_names() -> list[list[str]]:
+    """Every command as the words typed after `cloudledger`: commands, then each group's commands."""
+    from cloudledger.cli import app
+
+    names = [[_name(command)] for command in app.registered_commands]
+    for group in app.registered_groups:
+        sub = group.typer_instance
+        name = group.name or (sub.info.name if sub is not None else None)
+        if sub is not None and isinstance(name, str):
+            names += [[name, _name(command)] for command in sub.registered_commands]
+    return names
+
+
+def _name(command: CommandInfo) -> str:
+    return command.name or (command.callback.__name__.replace("_", "-") if command.callback else "")
 
 
 def source_page(source: Source) -> str:
@@ -55,6 +74,7 @@ def pages(root: Path) -> dict[Path, str]:
     for source in REGISTRY.values():
         out[root / "docs" / "sources" / f"{source.name}.md"] = source_page(source)
     out[root / "docs" / "sources" / "csv.md"] = csv_page(root)
+    out[root / "docs" / "config.md"] = config_reference()
     return out
 
 
