@@ -154,3 +154,21 @@ def test_demo_metrics_are_a_valid_metrics_file(tmp_path: Path) -> None:
     weekdays = [p.value for p in orders if p.date.weekday() < 5]
     assert sum(weekend) / len(weekend) > sum(weekdays) / len(weekdays)
     assert customers[-1].value > customers[0].value
+
+
+@pytest.mark.parametrize("level", ["department", "team", "cost_center"])
+def test_the_chargeback_of_every_month_adds_up_to_the_ledger_to_the_cent(
+    view: LedgerView, config: CloudledgerConfig, ledger_rows: list[dict[str, object]], level: str
+) -> None:
+    from cloudledger.analyses.chargeback import chargeback
+    from cloudledger.analyses.tag_values import TagResolver
+
+    expected: dict[object, Decimal] = defaultdict(Decimal)
+    for row in ledger_rows:
+        expected[row["x_billing_period"]] += _amount(row)
+    tags = TagResolver.of(view.table, config.tag_policy)
+    periods = sorted(expected.items()) if level == "team" else sorted(expected.items())[-2:]
+    for period, total in periods:
+        report = chargeback(view.table, config, str(period), level=level, tags=tags)  # type: ignore[arg-type]
+        assert sum(line.total for line in report.lines) == total.quantize(Decimal("0.01")), period
+        assert report.allocated_pct("USD") == Decimal("100.00")
