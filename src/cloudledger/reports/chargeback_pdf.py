@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
@@ -144,4 +145,17 @@ def write_chargeback_pdf(reports: Sequence[ChargebackReport], path: Path, compan
     """Render `chargeback_html` to an A4 landscape PDF with a "Page N of M" footer."""
     from weasyprint import HTML  # imported here: loading Pango takes a while
 
-    HTML(string=chargeback_html(reports, company)).write_pdf(str(path))
+    quiet = _FontSubsetNotice()
+    logger = logging.getLogger("weasyprint")
+    logger.addFilter(quiet)
+    try:
+        HTML(string=chargeback_html(reports, company)).write_pdf(str(path))
+    finally:
+        logger.removeFilter(quiet)
+
+
+class _FontSubsetNotice(logging.Filter):
+    """Drops WeasyPrint's notice that fonts are subset with fontTools (the PDF is the same either way)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "HarfBuzz-Subset" not in record.getMessage()
