@@ -96,7 +96,7 @@ def test_check_without_a_ledger_validates_only(tmp_path: Path) -> None:
     path = write_demo_policy(tmp_path / "config")
     result = runner.invoke(app, ["check", "--config", str(path), "--home", str(tmp_path / "empty")])
     assert result.exit_code == 0, result.output
-    assert "Organization: 8 departments, 18 teams, 9 cost centers, 11 ownership rules" in result.output
+    assert "Organization: 8 departments, 18 teams, 9 cost centers, 9 ownership rules" in result.output
     assert "No ledger in" in result.output
 
 

@@ -89,7 +89,7 @@ def _pool_warnings(config: CloudledgerConfig, latest: dict[tuple[str, str], Deci
         where = config.where("allocation", "shared_costs", index)
         shared = latest.get(("shared", pool.name), Decimal(0))
         left = latest.get(("unallocated", pool.name), Decimal(0))
-        if not shared and not left:
+        if not shared and not left and not pool.unallocated:  # an empty remainder pool: everything has an owner
             out.append(f"{where}: shared cost {pool.name!r} is empty in {period}, the latest billing period")
         elif left:
             out.append(f"{where}: shared cost {pool.name!r} could not be split in {period}: {_why(pool)}")

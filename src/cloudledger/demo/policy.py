@@ -97,12 +97,6 @@ def _rules() -> list[str]:
         "    # The team tag (team, Team or TEAM: keys are compared ignoring case and dashes).",
         "    - name: team tag",
         '      team: {from: "tag:team"}',
-        "    # Else the department tag: the name on AWS and Azure, the slug on Google Cloud.",
-        "    - name: department tag",
-        '      department: {from: "tag:department"}',
-        "    # Else the cost center tag (cost-center or CostCenter; lowercase on Google Cloud).",
-        "    - name: cost center tag",
-        '      cost_center: {from: "tag:cost-center"}',
         "    # Else, for untagged resources and account-level charges, the department that owns the",
         "    # sub account (AWS linked account, Google Cloud project, Azure subscription).",
     ]
