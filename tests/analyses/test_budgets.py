@@ -169,13 +169,16 @@ def test_every_scope_kind_against_its_rows(report: BudgetReport) -> None:
         assert line.variance == line.actual - line.budget
 
 
-def test_open_ended_budgets_run_to_the_ledgers_last_period_and_empty_months_are_zero(report: BudgetReport) -> None:
+def test_budgets_run_to_the_ledgers_last_period_unless_asked_and_empty_months_are_zero(
+    report: BudgetReport, view: LedgerView, config: CloudledgerConfig
+) -> None:
     periods = defaultdict(list)
     for line in report.lines:
         periods[line.name].append(line.period)
-    assert periods["web"] == periods["all"] == periods["prod"] == ["2025-01", "2025-02"]
-    assert periods["eng"] == [f"2025-{m:02d}" for m in range(1, 13)]
-    later = [line for line in report.lines if line.name == "eng" and line.period > "2025-02"]
+    assert periods["web"] == periods["all"] == periods["prod"] == periods["eng"] == ["2025-01", "2025-02"]
+    whole_year = budget_status(view.table, config, end="2025-12")
+    assert [line.period for line in whole_year.lines if line.name == "eng"] == [f"2025-{m:02d}" for m in range(1, 13)]
+    later = [line for line in whole_year.lines if line.name == "eng" and line.period > "2025-02"]
     assert {(line.budget, line.actual, line.variance, line.utilisation_pct) for line in later} == {
         (D("100.00"), D(0), D("-100.00"), D("0.00"))
     }

@@ -97,9 +97,10 @@ def budget_status(
     tags: TagResolver | None = None,
 ) -> BudgetReport:
     """Every budget (or the ones `names`) month by month from `start` to `end` (YYYY-MM, inclusive) against
-    the ledger `table`. Open-ended budgets run to `end`, else to the ledger's last billing period."""
-    open_end = end or _last_period(table)
-    months = _named(budget_months(config, start, end, open_end=open_end), names)
+    the ledger `table`. Without `end`, months run to the ledger's last billing period: later months have no
+    cost yet, and showing them 100 % under budget would mislead."""
+    end = end or _last_period(table)
+    months = _named(budget_months(config, start, end, open_end=end), names)
     if not months:
         return BudgetReport(())
     totals: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
