@@ -210,3 +210,23 @@ def test_rules_on_columns_outside_the_allow_list_are_refused(view: LedgerView) -
     bad = parse_config(ORG + "\n    - {match: {x_secret_column: a}, department: Data}\n", Path("x.yaml"))
     with pytest.raises(QueryError, match="unknown column 'x_secret_column'"):
         run(view, bad)
+
+
+def test_value_list_rules_keep_their_order_and_need_every_column(view: LedgerView) -> None:
+    """Consecutive account-list rules are evaluated as one lookup: the first rule listing a value still wins,
+    and a rule on two columns does not match a row missing one of them."""
+    rules = """
+    - {match: {SubAccountId: [acct-eng, acct-data]}, team: ml}
+    - {match: {SubAccountId: acct-eng}, team: platform}
+    - {match: {SubAccountId: acct-other, tag:team: nobody}, team: payments}
+    - {match: {SubAccountId: acct-mgmt, tag:team: someone}, team: payments}
+    - {match: {SubAccountId: [acct-mgmt]}, department: Data}
+"""
+    head = ORG[: ORG.index("  rules:")] + "  rules:" + rules
+    rows = run(view, parse_config(head, Path("x.yaml")))
+    assert by(rows, "team", "department") == {
+        ("ml", "Data"): D("180"),  # acct-eng (100 + 50) and acct-data (30): the first rule lists both
+        ("payments", "Engineering"): D("7"),  # acct-other with tag team=nobody
+        (None, "Data"): D("10"),  # acct-mgmt has no team tag: the two-column rule does not match
+    }
+    assert by(rows, "team", currency="EUR") == {"ml": D("20")}

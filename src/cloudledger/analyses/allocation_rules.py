@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
+import math
+import operator
 from functools import cached_property
 
 import ibis
@@ -9,21 +13,35 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from cloudledger.analyses.selection import ColumnReader, predicate
+from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.config.allocation import Dimension
-from cloudledger.config.organization import AssignFrom, Organization, Owner
+from cloudledger.config.organization import AssignFrom, Organization, Owner, OwnershipRule
+from cloudledger.config.selectors import TAG_PREFIX
 from cloudledger.errors import QueryError
 
 LEVELS = ("department", "team", "cost_center")
 
 
 class Aggregated:
-    """Reads rule columns from the grouped ledger, where each one is a column named c0, c1..."""
+    """Reads rule columns from the grouped ledger, where each one is a column named c0, c1... and each tag
+    is the raw values of its spellings (t0_0, t0_1...), normalised here, once per distinct combination."""
 
-    def __init__(self, table: ir.Table, names: dict[str, str]) -> None:
+    def __init__(
+        self,
+        table: ir.Table,
+        names: dict[str, str],
+        tag_columns: dict[str, list[str]] | None = None,
+        tags: TagResolver | None = None,
+    ) -> None:
         self.table = table
         self.names = names
+        self.tag_columns = tag_columns or {}
+        self.tags = tags
 
     def value(self, name: str) -> ir.StringValue:
+        spellings = self.tag_columns.get(name)
+        if spellings is not None and self.tags is not None:
+            return self.tags.normalised([self.table[a] for a in spellings], name[len(TAG_PREFIX) :])
         alias = self.names.get(name)
         if alias is None:
             raise QueryError(f"column {name!r} was not grouped for allocation")
@@ -72,32 +90,114 @@ class Owners:
         return self._table
 
 
-def ownership(reader: ColumnReader, org: Organization, owners: Owners) -> tuple[ir.StringValue, ir.StringValue]:
-    """The owner key and the rule label of each group: the first rule that matches (and, reading its owner
-    from a column, finds a known name there) wins; null when none does."""
-    branches: list[tuple[ir.BooleanValue, ir.StringValue, str]] = []
+def rule_index(reader: ColumnReader, org: Organization, owners: Owners) -> ir.IntegerValue:
+    """The index of the ownership rule that owns each group: the first that matches (and, reading its owner
+    from a column, finds a known name there); null when none does.
+
+    Consecutive rules that only list values of one column (account → department tables, often hundreds of
+    rules) are tested with one map lookup instead of one comparison each; the first rule listing a value
+    keeps it, so the order of the rules is still what decides."""
+    branches: list[tuple[ir.BooleanValue, ir.IntegerValue]] = []
+    run: _Run | None = None
     for index, rule in enumerate(org.rules):
+        listed = _listed_values(rule)
+        if listed is not None and run is not None and run.column == listed[0]:
+            run.add(index, listed[1])
+            continue
+        if run is not None:
+            branches.append(run.branch(reader))
+            run = None
+        if listed is not None:
+            run = _Run(listed[0])
+            run.add(index, listed[1])
+            continue
         selected = predicate(reader, rule.match)
         target = rule.target
-        if isinstance(target, str):
-            key: ir.StringValue = ibis.literal(owners.key(rule.level, target))
-            branches.append((selected, key, rule.label(index)))
-        else:
-            key = _looked_up(reader, rule.level, target, owners)
-            branches.append((selected & key.notnull(), key, rule.label(index)))
+        if not isinstance(target, str):
+            selected = selected & _looked_up(reader, rule.level, target, owners).notnull()
+        branches.append((selected, ibis.literal(index, type="int32")))
+    if run is not None:
+        branches.append(run.branch(reader))
     if not branches:
-        return ibis.null(str), ibis.null(str)
-    owner = ibis.cases(*((when, key) for when, key, _ in branches), else_=ibis.null(str))
-    label = ibis.cases(*((when, ibis.literal(text)) for when, _, text in branches), else_=ibis.null(str))
-    return owner, label
+        return ibis.null("int32")
+    return ibis.cases(*branches, else_=ibis.null("int32"))
+
+
+SEPARATOR = "\x1f"
+"""Joins the values of several columns into one lookup key (a control character no id contains)."""
+LARGEST_LIST = 10_000
+
+
+def _listed_values(rule: OwnershipRule) -> tuple[tuple[str, ...], list[str]] | None:
+    """(columns, keys) when the rule gives a fixed owner to rows whose columns hold one of some listed values
+    each (equals / in); the keys are the combinations of those values, joined by SEPARATOR."""
+    if not isinstance(rule.target, str) or not rule.match:
+        return None
+    columns = tuple(sorted(rule.match))
+    choices: list[list[str]] = []
+    for column in columns:
+        condition = rule.match[column]
+        if condition.ignore_case:
+            return None
+        values = [condition.equals] if condition.equals is not None else condition.in_
+        if values is None:
+            return None
+        choices.append(list(values))
+    if math.prod(len(c) for c in choices) > LARGEST_LIST:
+        return None
+    return columns, [SEPARATOR.join(combination) for combination in itertools.product(*choices)]
+
+
+class _Run:
+    """Consecutive value-list rules on the same columns, as one key → rule index map."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        self.column = columns
+        self.first: dict[str, int] = {}
+
+    def add(self, index: int, keys: list[str]) -> None:
+        for key in keys:
+            self.first.setdefault(key, index)
+
+    def branch(self, reader: ColumnReader) -> tuple[ir.BooleanValue, ir.IntegerValue]:
+        values = [reader.value(c) for c in self.column]
+        key = values[0]
+        if len(values) > 1:  # a missing value matches no listed combination
+            missing = functools.reduce(operator.or_, [v.isnull() for v in values])
+            key = ibis.ifelse(missing, ibis.null(str), ibis.literal(SEPARATOR).join(values))
+        mapping: ir.MapValue = ibis.literal(self.first, type="map<string, int32>")
+        found: ir.IntegerValue = mapping.get(key)
+        return found.notnull(), found
+
+
+def owner_of(index: ir.IntegerValue, reader: ColumnReader, org: Organization, owners: Owners) -> ir.StringValue:
+    """The owner key the rule at `index` gives the group (null where no rule owns it)."""
+    fixed = {i: owners.key(r.level, r.target) for i, r in enumerate(org.rules) if isinstance(r.target, str)}
+    looked = [(i, r) for i, r in enumerate(org.rules) if not isinstance(r.target, str)]
+    by_name: ir.StringValue = ibis.literal(fixed or {-1: ""}, type="map<int32, string>").get(index)
+    if not looked:
+        return by_name
+    return ibis.cases(
+        *((index == i, _looked_up(reader, r.level, r.target, owners)) for i, r in looked),  # type: ignore[arg-type]
+        else_=by_name,
+    )
+
+
+def rule_label(index: ir.IntegerValue, org: Organization) -> ir.StringValue:
+    """The name of the rule at `index` (its position when it has none)."""
+    labels = {i: rule.label(i) for i, rule in enumerate(org.rules)} or {-1: ""}
+    mapping: ir.MapValue = ibis.literal(labels, type="map<int32, string>")
+    return mapping.get(index)
 
 
 def _looked_up(reader: ColumnReader, level: str, target: AssignFrom, owners: Owners) -> ir.StringValue:
-    """The owner key named by a column's value (names and aliases ignoring case, then the rule's `values:`)."""
+    """The owner key named by a column's value (names and aliases ignoring case, then the rule's `values:`):
+    one lookup in a map literal, however many names there are."""
     mapping = {name: owner_key(level, owner) for name, owner in owners.org.owners(level).items()}
     mapping.update({raw.casefold(): owners.key(level, name) for raw, name in target.values.items()})
     folded = reader.value(target.from_).strip().lower()
-    return ibis.cases(*((folded == raw, ibis.literal(key)) for raw, key in mapping.items()), else_=ibis.null(str))
+    table: ir.MapValue = ibis.literal(mapping, type="map<string, string>")
+    return table.get(folded)
 
 
 def dimension_value(reader: ColumnReader, dimension: Dimension) -> ir.StringValue:

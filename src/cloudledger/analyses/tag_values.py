@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ibis
@@ -41,23 +41,30 @@ class TagResolver:
         return sorted(found, key=lambda k: (k != key, k != canonical, k))
 
     def raw(self, table: ir.Table, key: str) -> ir.StringValue:
-        """The first non-empty value among the key's spellings, as written."""
-        values: list[ir.StringValue] = [_blank_as_null(table.Tags.get(k)) for k in self.spellings(key)]
-        if not values:
-            return ibis.null(str)
-        return values[0] if len(values) == 1 else ibis.coalesce(*values)
+        """The first non-empty value among the key's spellings (surrounding spaces removed)."""
+        return first_present([table.Tags.get(k) for k in self.spellings(key)])
 
     def value(self, table: ir.Table, key: str) -> ir.StringValue:
         """The tag's value after normalisation (null when absent or empty)."""
-        raw = self.raw(table, key)
+        return self.normalised([table.Tags.get(k) for k in self.spellings(key)], key)
+
+    def normalised(self, values: Sequence[ir.StringValue], key: str) -> ir.StringValue:
+        """The normalised value of `key` from the values of its spellings (as `spellings` orders them)."""
+        raw = first_present(values)
         canonical = self.policy.canonical(key)
-        if canonical is None:
-            return raw
-        mapping = normalisation(self.policy, canonical)
+        mapping = normalisation(self.policy, canonical) if canonical is not None else {}
         if not mapping:
             return raw
         folded = raw.lower()
         return ibis.cases(*((folded == spelling, value) for spelling, value in mapping.items()), else_=raw)
+
+
+def first_present(values: Sequence[ir.StringValue]) -> ir.StringValue:
+    """The first value that is neither null nor blank, trimmed."""
+    cleaned = [v.strip().nullif("") for v in values]
+    if not cleaned:
+        return ibis.null(str)
+    return cleaned[0] if len(cleaned) == 1 else ibis.coalesce(*cleaned)
 
 
 def normalisation(policy: TagPolicy, key: str) -> dict[str, str]:
@@ -70,7 +77,3 @@ def normalisation(policy: TagPolicy, key: str) -> dict[str, str]:
 
 def _allowed_spelling(values: Iterable[str] | None, value: str) -> str:
     return next((v for v in values or [] if v.casefold() == value.casefold()), value)
-
-
-def _blank_as_null(value: ir.StringValue) -> ir.StringValue:
-    return ibis.ifelse(value.strip() == "", ibis.null(str), value)
