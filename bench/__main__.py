@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from bench.allocation import run_allocation
+from bench.allocation_report import render_allocation_text
 from bench.native_docs import render_native_text, run_native
 from bench.native_ingest import FORMATS
 from bench.report import DOCS_PATH, render_text, write_docs
@@ -41,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--native-formats", default=",".join(FORMATS), help=f"native formats: {', '.join(FORMATS)}")
     parser.add_argument("--no-native", action="store_true", help="skip the native AWS ingest benchmark")
     parser.add_argument("--native-only", action="store_true", help="only the native AWS ingest benchmark")
+    parser.add_argument("--allocation", action="store_true", help="only the allocation and chargeback benchmark")
+    parser.add_argument("--no-allocation", action="store_true", help="skip the allocation and chargeback benchmark")
     args = parser.parse_args(argv)
     results_path = args.out / "results.json"
     if args.docs_only:
@@ -53,13 +57,20 @@ def main(argv: list[str] | None = None) -> int:
             cli=not args.no_cli,
             max_rss_gib=args.max_rss_gib,
         )
-        results = {} if args.native_only else run(args.rows, options)
-        if not args.no_native:
-            formats = [f for f in args.native_formats.split(",") if f]
-            results = run_native(args.native_rows, formats, options)
-            print(render_native_text(results))
-        if not args.native_only:
-            print(render_text(results, [str(r) for r in args.rows]))
+        if args.allocation:
+            results = run_allocation(args.rows, options)
+            print(render_allocation_text(results))
+        else:
+            results = {} if args.native_only else run(args.rows, options)
+            if not args.no_native:
+                formats = [f for f in args.native_formats.split(",") if f]
+                results = run_native(args.native_rows, formats, options)
+                print(render_native_text(results))
+            if not args.native_only:
+                print(render_text(results, [str(r) for r in args.rows]))
+            if not (args.native_only or args.no_allocation):
+                results = run_allocation(args.rows, options)
+                print(render_allocation_text(results))
         print(f"results: {results_path}", file=sys.stderr)
     if args.write_docs or args.docs_only:
         write_docs(results)

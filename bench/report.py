@@ -224,7 +224,9 @@ def render_text(results: dict[str, Any], sizes: list[str] | None = None) -> str:
 
 def write_docs(results: dict[str, Any], path: Path = DOCS_PATH) -> None:
     """Rewrite docs/benchmarks.md from `results`."""
+    from bench.allocation_report import allocation_section
     from bench.docs import render_docs
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_docs(results))
+    section = allocation_section(results)
+    path.write_text(render_docs(results) + ("\n" + section if section else ""))
