@@ -4,7 +4,7 @@ Measured in one process over one `open_ledger`, each the median of warm runs aft
 - plain: `allocate()` with an empty config (every cost unallocated), summed to period × owner;
 - costs: `run_costs` by x_billing_period and ServiceName (the explorer's query, for reference);
 - rules: `allocate()` with the benchmark's 200-rule config, summed to period × owner;
-- chargeback of the last month, and of every month one after the other, at team level (the loop has no
+- chargeback of the last month, and `chargebacks()` of every month from one allocation, at team level (it has no
   warm-up of its own: the one-month chargeback before it runs the same code);
 - the tag-key discovery (`ledger_tag_keys`), a scan of its own that allocate and chargeback run when they
   are not handed a `TagResolver` (the measurements above are handed one).
@@ -134,7 +134,7 @@ def _profile(table: Any, config: Any, tags: Any) -> dict[str, Any]:
 def _steps(view: Any, config: Any, tags: Any, periods: list[str]) -> dict[str, Callable[[], Any]]:
     """The measured calls, by name, in the order they are measured."""
     from cloudledger.analyses.allocation import AllocationQuery, allocate
-    from cloudledger.analyses.chargeback import chargeback, previous_period
+    from cloudledger.analyses.chargeback import chargeback, chargebacks, previous_period
     from cloudledger.analyses.explorer import CostQuery, run_costs
     from cloudledger.config.model import CloudledgerConfig
 
@@ -155,7 +155,7 @@ def _steps(view: Any, config: Any, tags: Any, periods: list[str]) -> dict[str, C
         "costs": lambda: run_costs(view.con, table, CostQuery(("x_billing_period", "ServiceName"), METRIC)),
         "rules": lambda: allocated(config, everything),
         "chargeback_month": lambda: charged([last]),
-        "chargeback_all": lambda: charged(periods),
+        "chargeback_all": lambda: chargebacks(table, config, periods, level="team", metric=METRIC, tags=tags),
     }
 
 

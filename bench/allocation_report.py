@@ -15,7 +15,7 @@ MEASUREMENTS = (
     ("costs", "`run_costs` by x_billing_period × ServiceName (reference)"),
     ("rules", "`allocate()` with the rules, to period × owner"),
     ("chargeback_month", "`chargeback()` of the last month, team level"),
-    ("chargeback_all", "`chargeback()` of every month, one after the other"),
+    ("chargeback_all", "`chargebacks()` of every month (one allocation of the whole range)"),
     ("tag_keys", "tag-key discovery (`ledger_tag_keys`), a scan of its own"),
 )
 RATIOS = (

@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 
 from cloudledger.analyses.allocation import AllocationQuery, allocate
-from cloudledger.analyses.chargeback import chargeback, owner_name
+from cloudledger.analyses.chargeback import owner_name
 from cloudledger.analyses.chargeback_model import UNALLOCATED, ChargebackReport, Level
 from cloudledger.analyses.plan import PlanReport, plan
 from cloudledger.cli_policy import PolicyContext, period_range, policy_context
@@ -80,7 +80,7 @@ def run_chargeback(
     """The chargeback of each month; written to CSV/XLSX/PDF and a general-ledger CSV when asked."""
     months = period_range(start, end)
     with policy_context(home, config, as_of) as ctx:
-        reports = [_chargeback(ctx, month, level, metric) for month in months]
+        reports = _chargebacks(ctx, months, level, metric)
         company = ctx.config.organization.name
         suspense, memo = ctx.config.chargeback.suspense_account, ctx.config.chargeback.memo
     if output is not None:
@@ -98,12 +98,15 @@ def run_chargeback(
         print_chargeback(reports, fmt, console)
 
 
-def _chargeback(ctx: PolicyContext, month: str, level: Level | None, metric: str | None) -> ChargebackReport:
+def _chargebacks(
+    ctx: PolicyContext, months: list[str], level: Level | None, metric: str | None
+) -> list[ChargebackReport]:
     from cloudledger.analyses.budget_lookup import owner_budgets
+    from cloudledger.analyses.chargeback import chargebacks
 
     level = level or ctx.config.chargeback.level
-    budgets = owner_budgets(ctx.config, month, level)
-    return chargeback(ctx.table, ctx.config, month, level=level, metric=metric, metrics=ctx.metrics, budgets=budgets)
+    budgets = {month: owner_budgets(ctx.config, month, level) for month in months}
+    return chargebacks(ctx.table, ctx.config, months, level=level, metric=metric, metrics=ctx.metrics, budgets=budgets)
 
 
 CHARGEBACK_COLUMNS = (
@@ -120,8 +123,6 @@ CHARGEBACK_COLUMNS = (
     "change %",
     "top services",
 )
-
-
 TABLE_COLUMNS = ("owner", "currency", "direct", "shared", "total", "budget", "variance %", "change %")
 """What fits a terminal; CSV and JSON carry every column."""
 

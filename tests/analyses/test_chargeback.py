@@ -110,3 +110,12 @@ def test_plan_accepts_a_proposal_that_allocates_more(view: LedgerView) -> None:
     assert changes["ml"][1] == D("7.00") and changes[UNALLOCATED] == ("-", D("-7.00"))
     assert not report.leaves_more_unallocated
     assert sum(line.change for line in report.lines if line.currency == "USD") == 0
+
+
+def test_several_months_from_one_allocation_equal_each_month_alone(view: LedgerView) -> None:
+    from cloudledger.analyses.chargeback import chargebacks
+
+    together = chargebacks(view.table, config(), ["2025-01", "2025-02"], level="team")
+    alone = [chargeback(view.table, config(), p, level="team") for p in ("2025-01", "2025-02")]
+    assert together == alone
+    assert together[1].lines[0].previous is not None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -54,22 +54,62 @@ def chargeback(
     tags: TagResolver | None = None,
 ) -> ChargebackReport:
     """The chargeback of billing period `period` (YYYY-MM) at `level` (default: the config's)."""
-    _check_period(period)
+    budgets_of = {period: budgets} if budgets is not None else None
+    return chargebacks(
+        table, config, [period], level=level, metric=metric, metrics=metrics, budgets=budgets_of, tags=tags
+    )[0]
+
+
+def chargebacks(
+    table: ir.Table,
+    config: CloudledgerConfig,
+    periods: Sequence[str],
+    *,
+    level: Level | None = None,
+    metric: str | None = None,
+    metrics: ir.Table | None = None,
+    budgets: Mapping[str, Budgets] | None = None,
+    tags: TagResolver | None = None,
+) -> list[ChargebackReport]:
+    """The chargebacks of several billing periods from one allocation of the whole range (each month also
+    needs the month before it for its month-over-month change). `budgets` maps a period to its budgets."""
+    for period in periods:
+        _check_period(period)
     level = level or config.chargeback.level
     if level not in LEVELS:
         raise QueryError(f"unknown level {level!r}; valid levels: {', '.join(LEVELS)}")
     metric = metric or config.chargeback.metric
-    before = previous_period(period)
-    query = AllocationQuery(metric=metric, start=before, end=period, keep=("ServiceName",))
-    rows = allocate(table, config, query, metrics, tags).to_pyarrow().to_pylist()
+    if not periods:
+        return []
+    query = AllocationQuery(metric=metric, start=previous_period(min(periods)), end=max(periods), keep=("ServiceName",))
+    by_period: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in allocate(table, config, query, metrics, tags).to_pyarrow().to_pylist():
+        by_period[row["period"]].append(row)
+    return [
+        _report(
+            period, level, metric, by_period[period], by_period[previous_period(period)], (budgets or {}).get(period)
+        )
+        for period in periods
+    ]
+
+
+def _report(
+    period: str,
+    level: Level,
+    metric: str,
+    rows: list[dict[str, Any]],
+    before: list[dict[str, Any]],
+    budgets: Budgets | None,
+) -> ChargebackReport:
     owners: dict[tuple[str, str], _Owner] = {}
+    for row in before:
+        _add(owners, row, level, current=False)
     for row in rows:
-        _add(owners, row, level, current=row["period"] == period)
+        _add(owners, row, level, current=True)
     lines = _lines({k: o for k, o in owners.items() if o.direct or o.shared or k[0] == UNALLOCATED}, budgets or {})
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
-        if row["period"] == period:
-            totals[row["currency"]] += row["amount"]
+        totals[row["currency"]] += row["amount"]
     return ChargebackReport(period, level, metric, lines, {c: round_half_up(v) for c, v in totals.items()})
 
 
