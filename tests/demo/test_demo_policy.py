@@ -173,3 +173,12 @@ def test_the_chargeback_of_every_month_adds_up_to_the_ledger_to_the_cent(
         report = chargeback(view.table, config, str(period), level=level, tags=tags)  # type: ignore[arg-type]
         assert sum(line.total for line in report.lines) == total.quantize(Decimal("0.01")), period
         assert report.allocated_pct("USD") == Decimal("100.00")
+
+
+def test_the_same_policy_on_the_same_ledger_gives_the_same_shares(view: LedgerView, config: CloudledgerConfig) -> None:
+    """Weights are exact decimals: no parallel float sum can move the last digit of a share between runs."""
+
+    def shares() -> list[tuple[object, ...]]:
+        return sorted(tuple(str(v) for v in r.values()) for r in _allocated(view, config) if r["kind"] == "shared")
+
+    assert shares() == shares()

@@ -8,6 +8,7 @@ A pool whose receivers have no weight in a period stays unallocated, under the p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -20,7 +21,9 @@ from cloudledger.config.model import CloudledgerConfig
 from cloudledger.errors import QueryError
 
 MONEY = dt.Decimal(38, 10)
-WEIGHTS = pa.schema([("pool", pa.string()), ("period", pa.string()), ("target", pa.string()), ("weight", pa.float64())])
+WEIGHT = pa.decimal128(38, 10)
+"""Weights are exact decimals, so their totals do not depend on the order a parallel sum adds them in."""
+WEIGHTS = pa.schema([("pool", pa.string()), ("period", pa.string()), ("target", pa.string()), ("weight", WEIGHT)])
 
 
 def split_pools(
@@ -37,7 +40,7 @@ def split_pools(
     weights = _weights(pooled, direct, config, owners, metrics)
     joined = pooled.inner_join(weights, ["pool", "period", "currency"])
     per_row = ibis.window(group_by=joined.row_id)
-    joined = joined.mutate(ratio=joined.weight / joined.weight.sum().over(per_row))
+    joined = joined.mutate(ratio=joined.weight.cast("float64") / joined.weight.sum().over(per_row).cast("float64"))
     joined = joined.mutate(raw=(joined.amount.cast("float64") * joined.ratio).cast(MONEY))
     ranked = ibis.window(group_by=joined.row_id, order_by=[ibis.desc(joined.weight), joined.target])
     joined = joined.mutate(
@@ -99,13 +102,13 @@ def _static(shared: SharedCost, owners: Owners, targets: list[str]) -> ir.Table:
     """Even or fixed weights, the same in every period."""
     if isinstance(shared, FixedSplit):
         rows = [
-            {"pool": shared.name, "target": owners.key(shared.level, n), "weight": float(w)}
+            {"pool": shared.name, "target": owners.key(shared.level, n), "weight": Decimal(w)}
             for n, w in shared.weights.items()
         ]
     else:
         assert isinstance(shared, EvenSplit)
-        rows = [{"pool": shared.name, "target": t, "weight": 1.0} for t in targets]
-    schema = pa.schema([("pool", pa.string()), ("target", pa.string()), ("weight", pa.float64())])
+        rows = [{"pool": shared.name, "target": t, "weight": Decimal(1)} for t in targets]
+    schema = pa.schema([("pool", pa.string()), ("target", pa.string()), ("weight", WEIGHT)])
     return ibis.memtable(pa.Table.from_pylist(rows, schema=schema))
 
 
@@ -120,7 +123,7 @@ def _proportional(shared: ProportionalSplit, direct: ir.Table, owners: Owners, t
         target = ibis.literal("department:") + joined.department
     joined = joined.mutate(target=target)
     joined = joined.filter(joined.target.isin(targets))
-    sums = joined.group_by("period", "currency", "target").aggregate(weight=joined.amount.sum().cast("float64"))
+    sums = joined.group_by("period", "currency", "target").aggregate(weight=joined.amount.sum().cast(MONEY))
     return sums.mutate(pool=ibis.literal(shared.name))
 
 
@@ -141,7 +144,7 @@ def _metric(
     sums = (
         points.filter(points.target.notnull())
         .group_by("period", "target")
-        .aggregate(weight=points.value.sum().cast("float64"))
+        .aggregate(weight=points.value.sum().cast(MONEY))
     )
     mine = present.filter(present.pool == shared.name)
     return mine.join(sums, "period")

@@ -63,11 +63,18 @@ def condition_test(value: ir.StringValue, condition: Condition) -> ir.BooleanVal
     if condition.equals is not None:
         return (folded == fold(condition.equals)).fill_null(False)
     if condition.in_ is not None:
-        return folded.isin([fold(v) for v in condition.in_]).fill_null(False)
+        return _listed([fold(v) for v in condition.in_]).contains(folded).fill_null(False)
     if condition.not_in is not None:
-        return (~folded.isin([fold(v) for v in condition.not_in])).fill_null(True)
+        return (~_listed([fold(v) for v in condition.not_in]).contains(folded)).fill_null(True)
     if condition.prefix is not None:
         return folded.startswith(fold(condition.prefix)).fill_null(False)
     pattern = condition.matches or ""
     regex = f"(?i){pattern}" if condition.ignore_case else pattern
     return value.re_search(regex).fill_null(False)
+
+
+def _listed(values: list[str]) -> ir.ArrayValue:
+    """A list literal: `contains` on it is one expression (an SQL IN list of five or more values becomes a
+    join in the query engine, and hundreds of those make a query slow to plan and run)."""
+    listed: ir.ArrayValue = ibis.literal(values, type="array<string>")
+    return listed
