@@ -52,7 +52,11 @@ ROWS: list[tuple[str, str, str, str, dict[str, str], str]] = [
 ]
 
 
-def _row(period: str, currency: str, service: str, account: str, tags: dict[str, str], cost: str) -> dict[str, Any]:
+def cost_row(
+    period: str, currency: str, service: str, account: str | None, tags: dict[str, str], cost: str
+) -> dict[str, Any]:
+    """One day's FOCUS usage row of `period` (YYYY-MM) costing `cost` in every metric; USD and other
+    currencies come from two billing accounts (one account has one billing currency)."""
     month = int(period[5:])
     nxt = f"{period[:4]}-{month + 1:02d}"
     return focus_row(
@@ -79,7 +83,7 @@ def build_ledger(folder: Path) -> Home:
     home = Home(folder / "home").ensure()
     by_currency: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for spec in ROWS:
-        by_currency[spec[1]].append(_row(*spec))
+        by_currency[spec[1]].append(cost_row(*spec))
     paths = [write_focus_csv(folder / f"focus-{c}.csv", rows) for c, rows in by_currency.items()]
     ingest(home, paths)
     return home

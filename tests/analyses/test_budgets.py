@@ -16,6 +16,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from allocation_ledger import cost_row
 from cloudledger.analyses.budgets import BudgetLine, BudgetReport, budget_status
 from cloudledger.cli_budgets import budgets
 from cloudledger.config.load import parse_config
@@ -24,7 +25,7 @@ from cloudledger.errors import QueryError
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import LedgerView, open_ledger
-from focus_rows import focus_row, write_focus_csv
+from focus_rows import write_focus_csv
 
 D = Decimal
 TEAMS = ("web", "data")
@@ -79,23 +80,7 @@ ROWS: list[tuple[str, str, str, dict[str, str], str]] = [
 
 
 def _focus(period: str, currency: str, service: str, tags: dict[str, str], cost: str) -> dict[str, Any]:
-    nxt = f"{period[:4]}-{int(period[5:]) + 1:02d}"
-    return focus_row(
-        BillingCurrency=currency,
-        BillingAccountId="111111111111" if currency == "USD" else "222222222222",
-        BillingPeriodStart=f"{period}-01T00:00:00Z",
-        BillingPeriodEnd=f"{nxt}-01T00:00:00Z",
-        ChargePeriodStart=f"{period}-05T00:00:00Z",
-        ChargePeriodEnd=f"{period}-06T00:00:00Z",
-        ServiceName=service,
-        Tags=json.dumps(tags) if tags else None,
-        EffectiveCost=cost,
-        BilledCost=cost,
-        ContractedCost=cost,
-        ListCost=cost,
-        ListUnitPrice=str(D(cost) / 24),
-        ContractedUnitPrice=str(D(cost) / 24),
-    )
+    return cost_row(period, currency, service, None, tags, cost)
 
 
 def _expected(scope: str, period: str, currency: str = "USD") -> Decimal:
