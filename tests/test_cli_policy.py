@@ -134,3 +134,14 @@ def test_the_command_line_starts_without_loading_the_query_engine() -> None:
     code = "import sys, cloudledger.cli; print(sorted(m for m in ('ibis', 'duckdb', 'deltalake') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
+
+
+def test_costs_by_tag_follow_the_tag_policy(setup: tuple[str, Path]) -> None:
+    """`costs --by tag:team` reads team, Team and TEAM as one key (the ledger has all three spellings)."""
+    code, out = invoke(setup, "costs", "--by", "tag:team", "--metric", "EffectiveCost", "-f", "json")
+    assert code == 0, out
+    got = {row["tag:team"]: Decimal(row["EffectiveCost"]) for row in json.loads(out) if row["BillingCurrency"] == "USD"}
+    assert got == {"platform": Decimal(140), "PAY": Decimal(50), "nobody": Decimal(7), None: Decimal(45)}
+    code, out = invoke(setup, "costs", "--tag", "team=platform", "-f", "json")
+    rows = json.loads(out)
+    assert {r["BillingCurrency"]: Decimal(r["BilledCost"]) for r in rows} == {"USD": Decimal(140), "EUR": Decimal(20)}

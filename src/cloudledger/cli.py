@@ -109,10 +109,14 @@ def costs(
         bool, typer.Option("--kubernetes", help="Kubernetes allocation rows (OpenCost) alone instead of the bill.")
     ] = False,
     home: HomeOption = None,
+    config: ConfigOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """What did we spend, on what, by whom.
+
+    Tags are read through the tag policy of cloudledger.yaml: tag:team also reads Team and TEAM, and values
+    are normalised (prod and production are one value when the policy says so).
 
     Example: cloudledger costs --by ServiceName --by tag:team --metric EffectiveCost --grain month
     """
@@ -129,6 +133,7 @@ def costs(
         tags=[_pair(t, "--tag") for t in tag],
         limit=limit,
         kubernetes=kubernetes,
+        config=config,
         as_of=as_of,
         fmt=_format(fmt),
         console=_console(),

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from cloudledger.analyses.explorer import CostQuery, groupable_columns
+from cloudledger.analyses.explorer import CostQuery, groupable_columns, uses_tags
 from cloudledger.analyses.explorer import run_costs as run_cost_query
+from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.errors import QueryError
 from cloudledger.home import Home
-from cloudledger.ledger.read import open_ledger
+from cloudledger.ledger.read import LedgerView, open_ledger
 from cloudledger.ledger.table import Ledger, parse_as_of
 from cloudledger.render import OutputFormat, money, render_rows
 
@@ -32,6 +34,7 @@ def run_costs(
     fmt: OutputFormat,
     console: Console,
     kubernetes: bool = False,
+    config: Path | None = None,
 ) -> None:
     view = open_ledger(home, parse_as_of(as_of))
     try:
@@ -46,7 +49,8 @@ def run_costs(
             limit=limit,
             kubernetes=kubernetes,
         )
-        result = run_cost_query(view.con, view.table, query)
+        reader = _tag_reader(view, home, config) if uses_tags(query) else None
+        result = run_cost_query(view.con, view.table, query, reader)
     finally:
         view.close()
     footer = None
@@ -62,6 +66,14 @@ def run_costs(
         f"(ledger version {view.snapshot.version})",
         footer=footer,
     )
+
+
+def _tag_reader(view: LedgerView, home: Home, config: Path | None) -> TagResolver:
+    """Tags read through the tag policy of cloudledger.yaml (the default policy when there is none)."""
+    from cloudledger.config.load import find_config, load_config
+
+    policy = load_config(find_config(config, home)).tag_policy
+    return TagResolver.of(view.table, policy)
 
 
 def run_columns(home: Home, *, as_of: str | None, console: Console) -> None:

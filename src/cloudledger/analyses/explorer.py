@@ -11,6 +11,7 @@ from typing import Any, Literal
 import ibis
 import ibis.expr.types as ir
 
+from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.errors import QueryError
 from cloudledger.focus.spec import load_spec
 
@@ -68,15 +69,30 @@ class CostTable:
     """Total of the metric per billing currency (amounts in different currencies are never added)."""
 
 
-def _dimension(table: ir.Table, name: str, allowed: Sequence[str]) -> ir.Value:
+def _dimension(table: ir.Table, name: str, allowed: Sequence[str], tags: TagResolver | None = None) -> ir.Value:
     if name.startswith(TAG_PREFIX):
         key = name[len(TAG_PREFIX) :]
         if not key:
             raise QueryError("a tag needs a key: tag:KEY, e.g. tag:team")
-        return table.Tags.get(key)
+        return _tag(table, key, tags)
     if name not in allowed:
         raise QueryError(f"unknown column {name!r}; valid columns: {', '.join(allowed)}, or tag:KEY for a tag")
     return table[name]
+
+
+def _tag(table: ir.Table, key: str, tags: TagResolver | None) -> ir.Value:
+    """A tag's value: through the tag policy when given (every spelling of the key, values normalised),
+    else the key exactly as written."""
+    return tags.value(table, key) if tags is not None else table.Tags.get(key)
+
+
+def uses_tags(query: CostQuery) -> bool:
+    """Whether the query reads a tag (so a tag reader is worth building)."""
+    return (
+        bool(query.tags)
+        or any(n.startswith(TAG_PREFIX) for n, _ in query.filters)
+        or any(n.startswith(TAG_PREFIX) for n in query.group_by)
+    )
 
 
 def _grain(table: ir.Table, grain: Grain) -> ir.Value:
@@ -87,7 +103,7 @@ def _grain(table: ir.Table, grain: Grain) -> ir.Value:
     return table.x_billing_period
 
 
-def _filtered(table: ir.Table, query: CostQuery) -> ir.Table:
+def _filtered(table: ir.Table, query: CostQuery, tags: TagResolver | None = None) -> ir.Table:
     """The rows `query` selects (filters, tags and date range), validated against the allow-list."""
     if query.metric not in METRICS:
         raise QueryError(f"unknown metric {query.metric!r}; valid metrics: {', '.join(METRICS)}")
@@ -96,9 +112,9 @@ def _filtered(table: ir.Table, query: CostQuery) -> ir.Table:
     allowed = groupable_columns(table)
     predicates: list[ir.BooleanValue] = [_view(table, query.kubernetes)]
     for name, values in _grouped(query.filters).items():
-        predicates.append(_dimension(table, name, allowed).isin(values))
+        predicates.append(_dimension(table, name, allowed, tags).isin(values))
     for key, values in _grouped(query.tags).items():
-        predicates.append(table.Tags.get(key).isin(values))
+        predicates.append(_tag(table, key, tags).isin(values))
     if query.start is not None:
         predicates.append(table.ChargePeriodStart >= ibis.timestamp(query.start.isoformat() + "T00:00:00Z"))
     if query.end is not None:
@@ -119,15 +135,15 @@ def bill_rows(table: ir.Table) -> ir.Table:
     return table.filter(_view(table, False))
 
 
-def cost_breakdown(table: ir.Table, query: CostQuery) -> ir.Table:
-    """The Ibis expression for `query`: one row per group and billing currency."""
+def cost_breakdown(table: ir.Table, query: CostQuery, tags: TagResolver | None = None) -> ir.Table:
+    """The Ibis expression for `query`: one row per group and billing currency (tags read through `tags`)."""
     allowed = groupable_columns(table)
-    table = _filtered(table, query)
+    table = _filtered(table, query, tags)
     keys: dict[str, ir.Value] = {}
     if query.grain is not None:
         keys[query.grain] = _grain(table, query.grain)
     for name in query.group_by:
-        keys[name] = _dimension(table, name, allowed)
+        keys[name] = _dimension(table, name, allowed, tags)
     keys["BillingCurrency"] = table.BillingCurrency
     grouped = table.group_by(**keys).aggregate(**{query.metric: table[query.metric].sum()})
     order = [ibis.desc(query.metric)] if query.grain is None else [query.grain, ibis.desc(query.metric)]
@@ -144,14 +160,14 @@ def _grouped(pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
     return out
 
 
-def run_costs(con: ibis.BaseBackend, table: ir.Table, query: CostQuery) -> CostTable:
-    """Execute `query`; money stays `Decimal`."""
-    result = con.to_pyarrow(cost_breakdown(table, query))
+def run_costs(con: ibis.BaseBackend, table: ir.Table, query: CostQuery, tags: TagResolver | None = None) -> CostTable:
+    """Execute `query`; money stays `Decimal`. With `tags`, tag keys and values follow the tag policy."""
+    result = con.to_pyarrow(cost_breakdown(table, query, tags))
     rows = tuple(result.to_pylist())
     if query.limit is None:
         per_currency = [(r["BillingCurrency"], r[query.metric]) for r in rows]
     else:  # the shown groups are not all of them: total the whole selection
-        selected = _filtered(table, query)
+        selected = _filtered(table, query, tags)
         by_currency = selected.group_by("BillingCurrency").aggregate(total=selected[query.metric].sum())
         per_currency = [(r["BillingCurrency"], r["total"]) for r in con.to_pyarrow(by_currency).to_pylist()]
     totals: dict[str, Decimal] = {}
