@@ -1,0 +1,28 @@
+"""The FastAPI application: routers under /api/v1, one error handler, settings from a factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from cloudledger.api import errors
+from cloudledger.api.routes import allocation, costs, ledger, policy
+from cloudledger.api.settings import ApiSettings
+
+PREFIX = "/api/v1"
+
+
+def create_app(settings: ApiSettings) -> FastAPI:
+    """A new app serving the home and config of `settings`."""
+    app = FastAPI(
+        title="cloudledger",
+        summary="Cloud costs in FOCUS: explore, allocate, charge back, check budgets and tags.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.policy_cache = {}
+    errors.install(app)
+    for module in (costs, ledger, allocation, policy):
+        app.include_router(module.router, prefix=PREFIX, responses=errors.ERROR_RESPONSES)
+    return app

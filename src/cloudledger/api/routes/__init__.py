@@ -1,0 +1,1 @@
+"""One router per domain, mounted under /api/v1."""

@@ -1,0 +1,61 @@
+"""`GET /chargeback` (one month's chargeback) and `GET /allocation` (who owns the cost, per month)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from cloudledger.analyses.allocation import AllocationQuery, allocate
+from cloudledger.analyses.budget_lookup import owner_budgets
+from cloudledger.analyses.chargeback import chargeback as chargeback_of
+from cloudledger.api.convert import allocation_response, chargeback_response
+from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep
+from cloudledger.api.models_policy import AllocationResponse, ChargebackResponse
+from cloudledger.api.params import EndMonth, LevelParam, MetricParam, Period, StartMonth, check_range
+
+router = APIRouter(tags=["allocation"])
+
+
+@router.get("/chargeback", response_model=ChargebackResponse)
+def chargeback(
+    ledger: LedgerDep,
+    policy: PolicyDep,
+    metrics: MetricsDep,
+    period: Period,
+    level: LevelParam = None,
+    metric: MetricParam = None,
+) -> ChargebackResponse:
+    """Each owner's direct and shared cost of one billing period, in cents, with budgets.
+
+    Example: `/api/v1/chargeback?period=2025-01&level=team`"""
+    config = policy.config
+    level = level or config.chargeback.level
+    metric = metric or config.chargeback.metric
+    if ledger is None:
+        return ChargebackResponse(period=period, level=level, metric=metric, hint=EMPTY_HINT)
+    budgets = owner_budgets(config, period, level)
+    report = chargeback_of(ledger.table, config, period, level=level, metric=metric, metrics=metrics, budgets=budgets)
+    return chargeback_response(report)
+
+
+@router.get("/allocation", response_model=AllocationResponse)
+def allocation(
+    ledger: LedgerDep,
+    policy: PolicyDep,
+    metrics: MetricsDep,
+    start: StartMonth = None,
+    end: EndMonth = None,
+    level: LevelParam = None,
+    metric: MetricParam = None,
+) -> AllocationResponse:
+    """Cost per billing period, currency, owner and kind (direct, shared, unallocated), exact.
+
+    Example: `/api/v1/allocation?start=2025-01&end=2025-02&level=department`"""
+    check_range(start, end)
+    config = policy.config
+    level = level or config.chargeback.level
+    metric = metric or config.chargeback.metric
+    if ledger is None:
+        return AllocationResponse(level=level, metric=metric, hint=EMPTY_HINT)
+    query = AllocationQuery(metric, start, end, keep=())
+    rows = allocate(ledger.table, config, query, metrics).to_pyarrow().to_pylist()
+    return allocation_response(rows, level, metric)

@@ -1,0 +1,76 @@
+"""`GET /tags/compliance`, `GET /budgets` and `GET /units`: the policy of cloudledger.yaml against the ledger."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import ibis
+from fastapi import APIRouter, Query
+
+from cloudledger.analyses.budgets import budget_status
+from cloudledger.analyses.metrics_csv import metrics_arrow
+from cloudledger.analyses.tag_compliance import tag_compliance
+from cloudledger.analyses.unit_costs import unit_costs
+from cloudledger.api.convert import budgets_response, compliance_response, units_response
+from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep
+from cloudledger.api.models_policy import BudgetsResponse, ComplianceResponse, UnitsResponse
+from cloudledger.api.params import EndDate, EndMonth, MetricParam, StartDate, StartMonth, check_range
+
+router = APIRouter(tags=["policy"])
+
+Group = Literal["ProviderName", "SubAccountId", "ServiceName", "department", "team", "month"]
+NO_UNITS = "no unit costs defined: add a unit_costs: section to cloudledger.yaml"
+
+
+@router.get("/tags/compliance", response_model=ComplianceResponse)
+def compliance(
+    ledger: LedgerDep,
+    policy: PolicyDep,
+    by: Annotated[Group | None, Query(description="Group by a column, an owner or the month.")] = None,
+    start: StartMonth = None,
+    end: EndMonth = None,
+    metric: MetricParam = None,
+) -> ComplianceResponse:
+    """Spend and resources with every required tag valid, per group and currency.
+
+    Example: `/api/v1/tags/compliance?by=team&start=2025-01`"""
+    check_range(start, end)
+    config = policy.config
+    metric = metric or "EffectiveCost"
+    if ledger is None:
+        return ComplianceResponse(by=by, metric=metric, required=list(config.tag_policy.required), hint=EMPTY_HINT)
+    report = tag_compliance(ledger.table, config, by=by, metric=metric, start=start, end=end)
+    return compliance_response(report)
+
+
+@router.get("/budgets", response_model=BudgetsResponse)
+def budgets(
+    ledger: LedgerDep, policy: PolicyDep, metrics: MetricsDep, start: StartMonth = None, end: EndMonth = None
+) -> BudgetsResponse:
+    """Every budget month by month against the actual cost (to the ledger's last period unless `end`).
+
+    Example: `/api/v1/budgets?start=2025-01&end=2025-03`"""
+    check_range(start, end)
+    if ledger is None:
+        return BudgetsResponse(hint=EMPTY_HINT)
+    return budgets_response(budget_status(ledger.table, policy.config, start=start, end=end, metrics=metrics))
+
+
+@router.get("/units", response_model=UnitsResponse)
+def units(
+    ledger: LedgerDep,
+    policy: PolicyDep,
+    metrics: MetricsDep,
+    start: StartDate = None,
+    end: EndDate = None,
+) -> UnitsResponse:
+    """The unit costs of cloudledger.yaml (cost per order, per 1,000 calls...) per day or month.
+
+    Example: `/api/v1/units?start=2025-01-01&end=2025-03-31`"""
+    check_range(start, end)
+    if ledger is None:
+        return UnitsResponse(start=start, end=end, hint=EMPTY_HINT)
+    if not policy.config.unit_costs:
+        return UnitsResponse(start=start, end=end, hint=NO_UNITS)
+    table = metrics if metrics is not None else ibis.memtable(metrics_arrow([]))
+    return units_response(unit_costs(ledger.table, policy.config, table, start=start, end=end))
