@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 
 from cloudledger.analyses.allocation import AllocationQuery, allocate
+from cloudledger.analyses.allocation_summary import allocation_shares
 from cloudledger.analyses.chargeback import owner_name
 from cloudledger.analyses.chargeback_model import UNALLOCATED, ChargebackReport, Level
 from cloudledger.analyses.plan import PlanReport, plan
@@ -38,26 +39,22 @@ def run_allocate(
         level = level or ctx.config.chargeback.level
         query = AllocationQuery(metric or ctx.config.chargeback.metric, months[0], months[-1], keep=())
         rows = allocate(ctx.table, ctx.config, query, ctx.metrics).to_pyarrow().to_pylist()
-    sums: dict[tuple[str, ...], Decimal] = defaultdict(Decimal)
-    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for row in rows:
-        name = (row["kind"], row["rule"] or "(no rule)") if by_rule else (owner_name(row, level),)
-        sums[(row["period"], row["currency"], *name)] += row["amount"]
-        totals[(row["period"], row["currency"])] += row["amount"]
     names = ("kind", "rule") if by_rule else (level,)
-    out: list[dict[str, Any]] = []
-    for key in sorted(sums):
-        total = totals[(key[0], key[1])]
-        share = (sums[key] / total * 100).quantize(Decimal("0.01")) if total else None
-        out.append(
-            {
-                "period": key[0],
-                "currency": key[1],
-                **dict(zip(names, key[2:], strict=True)),
-                "amount": sums[key],
-                "share %": share,
-            }
-        )
+
+    def key(row: Mapping[str, Any]) -> tuple[str, ...]:
+        return (row["kind"], row["rule"] or "(no rule)") if by_rule else (owner_name(row, level),)
+
+    shares, _ = allocation_shares(rows, key)
+    out = [
+        {
+            "period": s.period,
+            "currency": s.currency,
+            **dict(zip(names, s.key, strict=True)),
+            "amount": s.amount,
+            "share %": s.share_pct,
+        }
+        for s in shares
+    ]
     columns = ["period", "currency", *names, "amount", "share %"]
     title = f"{query.metric} by {'rule' if by_rule else level}"
     render_rows(console, columns, out, fmt, money_columns=("amount",), title=title)

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
+from cloudledger.analyses.allocation_summary import allocation_shares
 from cloudledger.analyses.budgets import BudgetReport
 from cloudledger.analyses.chargeback import owner_name
 from cloudledger.analyses.chargeback_model import ChargebackReport
@@ -48,20 +49,17 @@ def chargeback_response(report: ChargebackReport) -> ChargebackResponse:
 
 def allocation_response(rows: Iterable[Mapping[str, Any]], level: str, metric: str) -> AllocationResponse:
     """Allocated rows summed per period × currency × owner (at `level`) × kind, with each one's share."""
-    sums: dict[tuple[str, str, str, str], Decimal] = defaultdict(Decimal)
-    totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for row in rows:
-        sums[(row["period"], row["currency"], owner_name(row, level), row["kind"])] += row["amount"]
-        totals[row["period"]][row["currency"]] += row["amount"]
-    out = []
-    for (period, currency, owner, kind), amount in sorted(sums.items()):
-        total = totals[period][currency]
-        share = (amount / total * 100).quantize(Decimal("0.01")) if total else None
-        out.append(
-            AllocationRow(period=period, currency=currency, owner=owner, kind=kind, amount=amount, share_pct=share)
+    shares, totals = allocation_shares(rows, lambda row: (owner_name(row, level), row["kind"]))
+    out = [
+        AllocationRow(
+            period=s.period, currency=s.currency, owner=s.key[0], kind=s.key[1], amount=s.amount, share_pct=s.share_pct
         )
-    plain = {period: dict(by_currency) for period, by_currency in totals.items()}
-    return AllocationResponse(level=level, metric=metric, rows=out, totals=plain)
+        for s in shares
+    ]
+    plain: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for (period, currency), total in totals.items():
+        plain[period][currency] = total
+    return AllocationResponse(level=level, metric=metric, rows=out, totals=dict(plain))
 
 
 def compliance_response(report: ComplianceReport) -> ComplianceResponse:
