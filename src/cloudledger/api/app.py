@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from cloudledger.api import errors
-from cloudledger.api.routes import allocation, costs, ledger, policy
+from cloudledger.api.routes import allocation, costs, kpis, ledger, policy
 from cloudledger.api.settings import ApiSettings
 
 PREFIX = "/api/v1"
@@ -23,6 +23,6 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.settings = settings
     app.state.policy_cache = {}
     errors.install(app)
-    for module in (costs, ledger, allocation, policy):
+    for module in (costs, ledger, allocation, policy, kpis):
         app.include_router(module.router, prefix=PREFIX, responses=errors.ERROR_RESPONSES)
     return app
