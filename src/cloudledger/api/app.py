@@ -1,12 +1,14 @@
-"""The FastAPI application: routers under /api/v1, one error handler, settings from a factory."""
+"""The FastAPI application: routers under /api/v1, HTML pages at /, one error handler, settings from a factory."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from cloudledger.api import errors
 from cloudledger.api.routes import allocation, costs, kpis, ledger, policy
 from cloudledger.api.settings import ApiSettings
+from cloudledger.web import pages
 
 PREFIX = "/api/v1"
 
@@ -25,4 +27,6 @@ def create_app(settings: ApiSettings) -> FastAPI:
     errors.install(app)
     for module in (costs, ledger, allocation, policy, kpis):
         app.include_router(module.router, prefix=PREFIX, responses=errors.ERROR_RESPONSES)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app

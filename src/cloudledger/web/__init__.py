@@ -1,0 +1,1 @@
+"""Web pages: server-rendered templates, vendored ECharts and htmx."""
