@@ -1,0 +1,170 @@
+"""The executive summary in a real browser (Debian's Chromium driven by Playwright) against a real uvicorn on
+127.0.0.1: it loads cleanly, its charts draw, its KPI cards show the API's numbers, the keyboard reaches the nav."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from PIL import Image
+from playwright import sync_api
+
+from allocation_ledger import build_ledger, ledger_totals
+from api_client import POLICY
+from cloudledger.api.app import create_app
+from cloudledger.api.settings import settings_from
+from cloudledger.render import money
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+BUDGETS = """
+  - {name: engineering, scope: {department: Engineering}, monthly: 150, start: 2025-01}
+  - {name: company, scope: {total: true}, monthly: 1000.50, start: 2025-01}
+"""
+OKABE_ITO_BLUE = (0x00, 0x72, 0xB2)
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and os.environ.get("CLOUDLEDGER_NO_BROWSER") == "1",
+    reason="chromium is not installed and CLOUDLEDGER_NO_BROWSER=1 (./run tests installs it with apt-get)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = build_ledger(tmp_path_factory.mktemp("browser"))
+    home.config_path.write_text(POLICY + BUDGETS, encoding="utf-8")
+    port = free_port()
+    app = create_app(settings_from(home.root, home.config_path, "127.0.0.1", port))
+    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[sync_api.Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: run ./run tests (it installs chromium) or apt-get install -y chromium")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+class Loaded:
+    """A page loaded in the browser, with every console error, page error and failed request seen meanwhile."""
+
+    def __init__(self, page: sync_api.Page) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: self.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+
+
+@pytest.fixture(scope="module")
+def executive(browser: sync_api.Browser, server: str) -> Iterator[Loaded]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    loaded = Loaded(context.new_page())
+    loaded.page.goto(f"{server}/", wait_until="networkidle")
+    loaded.page.wait_for_selector("[data-chart] svg")
+    yield loaded
+    context.close()
+
+
+def test_the_page_loads_without_errors(executive: Loaded, server: str) -> None:
+    page = executive.page
+    assert page.title() == "Executive summary · cloudledger"
+    assert executive.problems == []
+    assert page.evaluate("typeof echarts") == "object"
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR"])
+def test_each_chart_draws(executive: Loaded, currency: str) -> None:
+    chart = executive.page.locator(f"#chart-{currency}")
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 100
+    shapes = chart.locator("svg path, svg rect").count()
+    assert shapes > 10, f"the {currency} chart has {shapes} shapes"
+    image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 20, "the chart looks blank"
+    near_blue = [c for _, c in colours if all(abs(a - b) <= 8 for a, b in zip(c, OKABE_ITO_BLUE, strict=True))]
+    assert near_blue, "no bar in the first series colour"
+
+
+def test_the_kpi_cards_show_the_api_values(executive: Loaded, server: str) -> None:
+    cards = executive.page.locator("[data-kpi]")
+    shown = {cards.nth(i).get_attribute("data-kpi"): cards.nth(i).inner_text().strip() for i in range(cards.count())}
+    body = httpx.get(f"{server}/api/v1/kpis").json()
+    assert {line["currency"] for line in body["currencies"]} == {"USD", "EUR"}
+    for line in body["currencies"]:
+        code = line["currency"]
+        for window, key in (("month_to_date", "mtd"), ("year_to_date", "ytd")):
+            assert shown[f"{code}:{key}"] == f"{money(Decimal(line[window]['spend']))} {code}"
+            assert shown[f"{code}:{key}-previous"] == f"{money(Decimal(line[window]['previous_spend']))} {code}"
+        if line["budget_month"] is None:
+            assert shown[f"{code}:budget"] == "No company budget"
+        else:
+            assert shown[f"{code}:budget-month"] == f"{money(Decimal(line['budget_month']))} {code}"
+            assert shown[f"{code}:budget-ytd"] == f"{money(Decimal(line['budget_year_to_date']))} {code}"
+    assert shown["USD:mtd"] == f"{money(ledger_totals()[('2025-02', 'USD')])} USD"
+    assert shown["USD:budget-month"] == "1,000.50 USD"
+
+
+def tab(page: sync_api.Page) -> str:
+    """Press Tab; the text of the element that has the focus then."""
+    page.keyboard.press("Tab")
+    text: str = page.evaluate("document.activeElement.textContent")
+    return text
+
+
+def test_the_keyboard_reaches_the_nav(browser: sync_api.Browser, server: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/", wait_until="networkidle")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip"
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        assert tab(page) == "cloudledger"
+        assert tab(page) == "Executive summary"
+        assert page.evaluate("document.activeElement.closest('nav').getAttribute('aria-label')") == "Pages"
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+    finally:
+        context.close()
