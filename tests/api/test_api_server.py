@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -14,39 +11,20 @@ from pathlib import Path
 import httpx
 import pytest
 import typer
-import uvicorn
 from typer.testing import CliRunner
 
 from allocation_ledger import ledger_totals
-from cloudledger.api.app import create_app
-from cloudledger.api.settings import settings_from
 from cloudledger.cli_serve import check_loopback, serve
 from cloudledger.errors import ConfigError
 from cloudledger.home import Home
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from live_server import serving
 
 
 @pytest.fixture(scope="module")
 def server(api_home: tuple[Home, Path]) -> Iterator[str]:
     home, config = api_home
-    port = free_port()
-    app = create_app(settings_from(home.root, config, "127.0.0.1", port))
-    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
+    with serving(home.root, config) as url:
+        yield url
 
 
 def test_costs_over_http(server: str) -> None:

@@ -5,24 +5,19 @@ from __future__ import annotations
 
 import io
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from PIL import Image
 from playwright import sync_api
 
 from allocation_ledger import build_ledger, ledger_totals
 from api_client import POLICY
-from cloudledger.api.app import create_app
-from cloudledger.api.settings import settings_from
 from cloudledger.render import money
+from live_server import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -47,29 +42,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = build_ledger(tmp_path_factory.mktemp("browser"))
     home.config_path.write_text(POLICY + BUDGETS, encoding="utf-8")
-    port = free_port()
-    app = create_app(settings_from(home.root, home.config_path, "127.0.0.1", port))
-    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
+    with serving(home.root, home.config_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
