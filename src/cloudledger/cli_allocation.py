@@ -98,12 +98,9 @@ def run_chargeback(
 def _chargebacks(
     ctx: PolicyContext, months: list[str], level: Level | None, metric: str | None
 ) -> list[ChargebackReport]:
-    from cloudledger.analyses.budget_lookup import owner_budgets
     from cloudledger.analyses.chargeback import chargebacks
 
-    level = level or ctx.config.chargeback.level
-    budgets = {month: owner_budgets(ctx.config, month, level) for month in months}
-    return chargebacks(ctx.table, ctx.config, months, level=level, metric=metric, metrics=ctx.metrics, budgets=budgets)
+    return chargebacks(ctx.table, ctx.config, months, level=level, metric=metric, metrics=ctx.metrics)
 
 
 CHARGEBACK_COLUMNS = (

@@ -30,14 +30,12 @@ def install_demo_policy(home: Home, *, rows: int, months: int, end_month: str, c
 
 def show_chargeback(home: Home, policy: Path, period: str, console: Console) -> None:
     """The department chargeback of the demo's last month, with budgets and the allocated share."""
-    from cloudledger.analyses.budget_lookup import owner_budgets
     from cloudledger.analyses.chargeback import chargeback
     from cloudledger.cli_allocation import print_chargeback
     from cloudledger.cli_policy import policy_context
 
     with policy_context(home, policy, None) as ctx:
-        budgets = owner_budgets(ctx.config, period, "department")
-        report = chargeback(ctx.table, ctx.config, period, level="department", metrics=ctx.metrics, budgets=budgets)
+        report = chargeback(ctx.table, ctx.config, period, level="department", metrics=ctx.metrics)
     print_chargeback([report], "table", console)
     console.print(
         f"Chargeback by team, as a spreadsheet: cloudledger chargeback --home {home.root} --period {period} "

@@ -11,7 +11,15 @@ from typing import Any
 import ibis.expr.types as ir
 
 from cloudledger.analyses.allocation import AllocationQuery, allocate
-from cloudledger.analyses.chargeback_model import LEVELS, UNALLOCATED, ChargebackLine, ChargebackReport, Level
+from cloudledger.analyses.budget_lookup import owner_budgets
+from cloudledger.analyses.chargeback_model import (
+    LEVELS,
+    UNALLOCATED,
+    Budgets,
+    ChargebackLine,
+    ChargebackReport,
+    Level,
+)
 from cloudledger.analyses.rounding import round_half_up, round_to_total
 from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.config.budgets import check_month
@@ -19,8 +27,6 @@ from cloudledger.config.model import CloudledgerConfig
 from cloudledger.errors import QueryError
 
 TOP_SERVICES = 3
-Budgets = Mapping[tuple[str, str], Decimal]
-"""(owner name, currency) → the owner's budget for the period."""
 
 
 def previous_period(period: str) -> str:
@@ -53,7 +59,8 @@ def chargeback(
     budgets: Budgets | None = None,
     tags: TagResolver | None = None,
 ) -> ChargebackReport:
-    """The chargeback of billing period `period` (YYYY-MM) at `level` (default: the config's)."""
+    """The chargeback of billing period `period` (YYYY-MM) at `level` (default: the config's); `budgets`
+    default to the config's budgets scoped to each owner."""
     budgets_of = {period: budgets} if budgets is not None else None
     return chargebacks(
         table, config, [period], level=level, metric=metric, metrics=metrics, budgets=budgets_of, tags=tags
@@ -72,7 +79,8 @@ def chargebacks(
     tags: TagResolver | None = None,
 ) -> list[ChargebackReport]:
     """The chargebacks of several billing periods from one allocation of the whole range (each month also
-    needs the month before it for its month-over-month change). `budgets` maps a period to its budgets."""
+    needs the month before it for its month-over-month change). `budgets` maps a period to its budgets
+    (default: the config's budgets scoped to each owner at `level`)."""
     for period in periods:
         _check_period(period)
     level = level or config.chargeback.level
@@ -81,14 +89,14 @@ def chargebacks(
     metric = metric or config.chargeback.metric
     if not periods:
         return []
+    if budgets is None:
+        budgets = owner_budgets(config, periods, level)
     query = AllocationQuery(metric=metric, start=previous_period(min(periods)), end=max(periods), keep=("ServiceName",))
     by_period: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in allocate(table, config, query, metrics, tags).to_pyarrow().to_pylist():
         by_period[row["period"]].append(row)
     return [
-        _report(
-            period, level, metric, by_period[period], by_period[previous_period(period)], (budgets or {}).get(period)
-        )
+        _report(period, level, metric, by_period[period], by_period[previous_period(period)], budgets.get(period))
         for period in periods
     ]
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
 Level = Literal["department", "team", "cost_center"]
 LEVELS: tuple[Level, ...] = ("department", "team", "cost_center")
+Budgets = Mapping[tuple[str, str], Decimal]
+"""(owner name, currency) → the owner's budget for one period."""
 UNALLOCATED = "Unallocated"
 """The owner name of cost no ownership rule or shared-cost split reached."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from cloudledger.analyses.allocation import AllocationQuery, allocate
-from cloudledger.analyses.budget_lookup import owner_budgets
 from cloudledger.analyses.chargeback import chargeback as chargeback_of
 from cloudledger.api.convert import allocation_response, chargeback_response
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep
@@ -32,8 +31,7 @@ def chargeback(
     metric = metric or config.chargeback.metric
     if ledger is None:
         return ChargebackResponse(period=period, level=level, metric=metric, hint=EMPTY_HINT)
-    budgets = owner_budgets(config, period, level)
-    report = chargeback_of(ledger.table, config, period, level=level, metric=metric, metrics=metrics, budgets=budgets)
+    report = chargeback_of(ledger.table, config, period, level=level, metric=metric, metrics=metrics)
     return chargeback_response(report)
 
 
