@@ -234,8 +234,7 @@ def _kept_sources(config: CloudledgerConfig, keep: tuple[str, ...]) -> set[str]:
 
 
 def _kept(reader: Aggregated, config: CloudledgerConfig, name: str) -> ir.Value:
-    if name == DAY:
-        return reader.table[DAY]
+    """A kept column computed per combination: a virtual tag, or a tag's normalised value."""
     if name.startswith(DIMENSION_PREFIX):
         dimension = next(d for d in config.allocation.dimensions if d.name == name[len(DIMENSION_PREFIX) :])
         return dimension_value(reader, dimension)

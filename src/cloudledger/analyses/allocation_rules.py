@@ -68,6 +68,10 @@ class Owners:
     def key(self, level: str, name: str) -> str:
         return owner_key(level, self.org.resolve(level, name))
 
+    def keys_by_name(self, level: str) -> dict[str, str]:
+        """Every name and alias at `level` (case-folded) → the owner's key."""
+        return {name: owner_key(level, owner) for name, owner in self.org.owners(level).items()}
+
     def keys_at(self, level: str) -> list[str]:
         return sorted(k for k in self.by_key if k.startswith(level + ":"))
 
@@ -193,7 +197,7 @@ def rule_label(index: ir.IntegerValue, org: Organization) -> ir.StringValue:
 def _looked_up(reader: ColumnReader, level: str, target: AssignFrom, owners: Owners) -> ir.StringValue:
     """The owner key named by a column's value (names and aliases ignoring case, then the rule's `values:`):
     one lookup in a map literal, however many names there are."""
-    mapping = {name: owner_key(level, owner) for name, owner in owners.org.owners(level).items()}
+    mapping = owners.keys_by_name(level)
     mapping.update({raw.casefold(): owners.key(level, name) for raw, name in target.values.items()})
     folded = reader.value(target.from_).strip().lower()
     table: ir.MapValue = ibis.literal(mapping, type="map<string, string>")

@@ -15,7 +15,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from cloudledger.analyses.allocation_rules import Owners, owner_key
+from cloudledger.analyses.allocation_rules import Owners
 from cloudledger.config.allocation import EvenSplit, FixedSplit, MetricSplit, ProportionalSplit, SharedCost
 from cloudledger.config.model import CloudledgerConfig
 from cloudledger.errors import QueryError
@@ -138,7 +138,7 @@ def _metric(
         )
     points = metrics.filter(metrics.metric == shared.metric)
     folded = points.dimension.strip().lower()
-    names = {name: key for name, key in _keys_by_name(owners, shared.level).items() if key in targets}
+    names = {name: key for name, key in owners.keys_by_name(shared.level).items() if key in targets}
     target = ibis.cases(*((folded == n, ibis.literal(k)) for n, k in names.items()), else_=ibis.null(str))
     points = points.mutate(target=target, period=points.date.strftime("%Y-%m"))
     sums = (
@@ -148,7 +148,3 @@ def _metric(
     )
     mine = present.filter(present.pool == shared.name)
     return mine.join(sums, "period")
-
-
-def _keys_by_name(owners: Owners, level: str) -> dict[str, str]:
-    return {name: owner_key(level, owner) for name, owner in owners.org.owners(level).items()}
