@@ -8,7 +8,8 @@ from fastapi.staticfiles import StaticFiles
 from cloudledger.api import errors
 from cloudledger.api.routes import allocation, costs, kpis, ledger, policy
 from cloudledger.api.settings import ApiSettings
-from cloudledger.web import pages
+from cloudledger.web import routes as pages
+from cloudledger.web.templating import STATIC
 
 PREFIX = "/api/v1"
 
@@ -28,5 +29,5 @@ def create_app(settings: ApiSettings) -> FastAPI:
     for module in (costs, ledger, allocation, policy, kpis):
         app.include_router(module.router, prefix=PREFIX, responses=errors.ERROR_RESPONSES)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

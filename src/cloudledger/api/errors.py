@@ -8,8 +8,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from cloudledger import errors
 
@@ -87,7 +88,17 @@ def _public_type(exc: errors.CloudledgerError) -> str:
     return "CloudledgerError"
 
 
-async def cloudledger_error(request: Request, exc: Exception) -> JSONResponse:
+def _answer(request: Request, body: dict[str, Any], status: int) -> Response:
+    """The error as JSON for the API, as an HTML page for a page."""
+    from cloudledger.web.error_pages import error_page, is_page
+
+    if is_page(request):
+        detail = body["error"]
+        return error_page(request, status, detail["message"], detail["parameter"])
+    return JSONResponse(body, status_code=status)
+
+
+async def cloudledger_error(request: Request, exc: Exception) -> Response:
     """Any `cloudledger.errors` exception as the one error shape."""
     assert isinstance(exc, errors.CloudledgerError)
     parameter, status = None, None
@@ -96,7 +107,7 @@ async def cloudledger_error(request: Request, exc: Exception) -> JSONResponse:
     if parameter is None and isinstance(exc, errors.InputError):
         parameter = exc.column
     body = _body(_public_type(exc), str(exc), parameter)
-    return JSONResponse(body, status_code=status or _status(exc))
+    return _answer(request, body, status or _status(exc))
 
 
 def _location(loc: Sequence[Any]) -> str | None:
@@ -106,7 +117,7 @@ def _location(loc: Sequence[Any]) -> str | None:
     return str(loc[-1]) if loc else None
 
 
-async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def validation_error(request: Request, exc: Exception) -> Response:
     """FastAPI's own parameter validation, as a QueryError naming the parameter."""
     assert isinstance(exc, RequestValidationError)
     problems = list(exc.errors())
@@ -116,10 +127,21 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     value = f" (got {given!r})" if isinstance(given, str | int) else ""
     reason = READABLE.get(str(first.get("type")), str(first.get("msg", "invalid value")))
     message = f"{parameter}: {reason}{value}" if parameter else reason
-    return JSONResponse(_body("QueryError", message, parameter), status_code=422)
+    return _answer(request, _body("QueryError", message, parameter), 422)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (an unknown path, a wrong method) in the one shape."""
+    assert isinstance(exc, HTTPException)
+    message = "no such page or route" if exc.status_code == 404 else str(exc.detail)
+    response = _answer(request, _body("HTTPError", message, None), exc.status_code)
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def install(app: FastAPI) -> None:
     """Install the handlers on `app`."""
     app.add_exception_handler(errors.CloudledgerError, cloudledger_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)

@@ -1,0 +1,7 @@
+"""The ledger page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

@@ -1,0 +1,11 @@
+"""Every page's router, in one router the app includes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from cloudledger.web import budgets, chargeback, cloud, executive, explorer, ledger, tags, units
+
+router = APIRouter(include_in_schema=False)
+for page in (executive, cloud, explorer, tags, chargeback, budgets, units, ledger):
+    router.include_router(page.router)
