@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
@@ -16,30 +14,16 @@ from playwright import sync_api
 
 from allocation_ledger import build_ledger, ledger_totals
 from api_client import POLICY
+from browser_page import OKABE_ITO_BLUE, Loaded, needs_browser
 from cloudledger.render import money
 from live_server import serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 BUDGETS = """
   - {name: engineering, scope: {department: Engineering}, monthly: 150, start: 2025-01}
   - {name: company, scope: {total: true}, monthly: 1000.50, start: 2025-01}
 """
-OKABE_ITO_BLUE = (0x00, 0x72, 0xB2)
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and os.environ.get("CLOUDLEDGER_NO_BROWSER") == "1",
-    reason="chromium is not installed and CLOUDLEDGER_NO_BROWSER=1 (./run tests installs it with apt-get)",
-)
+pytestmark = needs_browser
 
 
 @pytest.fixture(scope="module")
@@ -48,28 +32,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home.config_path.write_text(POLICY + BUDGETS, encoding="utf-8")
     with serving(home.root, home.config_path) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[sync_api.Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: run ./run tests (it installs chromium) or apt-get install -y chromium")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield launched
-        launched.close()
-
-
-class Loaded:
-    """A page loaded in the browser, with every console error, page error and failed request seen meanwhile."""
-
-    def __init__(self, page: sync_api.Page) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} {r.failure}"))
-        page.on("response", lambda r: self.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
 
 
 @pytest.fixture(scope="module")
