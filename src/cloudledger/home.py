@@ -21,6 +21,11 @@ class Home:
         return self.root / "ledger"
 
     @property
+    def rollups_path(self) -> Path:
+        """Daily rollups of the ledger's slices (`ledger.rollups`), outside the Delta table's folder."""
+        return self.root / "rollups"
+
+    @property
     def state_db_path(self) -> Path:
         return self.root / "state.db"
 

@@ -20,6 +20,7 @@ from cloudledger.errors import InputError
 from cloudledger.home import Home
 from cloudledger.ledger.datafiles import DataFiles, ingest_files
 from cloudledger.ledger.read_plan import ReadJob, plan_reads
+from cloudledger.ledger.rollups import discard_ingest_rollups, write_ingest_rollups
 from cloudledger.ledger.state import FileRecord, SliceTotals, StateDB
 from cloudledger.ledger.table import Ledger
 from cloudledger.ledger.totals import merge_totals, rows_per_file, slice_totals
@@ -64,7 +65,7 @@ def ingest_lock(home: Home) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def recover(state: StateDB, ledger: Ledger, staging_root: Path) -> None:
+def recover(state: StateDB, ledger: Ledger, staging_root: Path, rollups_root: Path | None = None) -> None:
     """Settle ingests that died: landed if their commit is in the Delta log, else interrupted.
 
     Only called while holding the ingest lock, so no writer is running: the data files a dead ingest
@@ -77,6 +78,8 @@ def recover(state: StateDB, ledger: Ledger, staging_root: Path) -> None:
         if version is None:
             for orphan in ingest_files(ledger.path, ingest_id):
                 orphan.unlink(missing_ok=True)
+            if rollups_root is not None:
+                discard_ingest_rollups(rollups_root, ingest_id)
             state.finish_ingest(ingest_id, "interrupted", message="the process stopped before its commit")
         else:
             state.finish_ingest(ingest_id, "landed", delta_version=version, message="settled after a crash")
@@ -118,7 +121,7 @@ def ingest(
         state = StateDB(home.state_db_url)
         ledger = Ledger(home.ledger_path)
         try:
-            recover(state, ledger, home.staging_path)
+            recover(state, ledger, home.staging_path, home.rollups_path)
             jobs, unchanged = plan_reads(state, files, force, sources)
             if not jobs:
                 return IngestSummary(
@@ -177,12 +180,14 @@ def _land(
         keys = [s.key for s in slices]
         previous = _present_slices(ledger, keys)
         files = written.close()
+        write_ingest_rollups(home.rollups_path, home.ledger_path, files, ingest_id)
         state.record_plan(ingest_id, records, slices, written.rows, merge_native(native))
         assert written.schema is not None
         version = ledger.replace_slices(files, written.schema, keys, ingest_id)
     except BaseException:
         if ledger.find_commit(ingest_id) is None:
             written.discard()
+            discard_ingest_rollups(home.rollups_path, ingest_id)
         raise
     state.finish_ingest(ingest_id, "landed", delta_version=version)
     return IngestSummary(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
@@ -11,6 +13,7 @@ import pyarrow as pa
 
 from cloudledger.home import Home
 from cloudledger.ledger.overlap import counted_files
+from cloudledger.ledger.rollups import by_slice, ensure_rollups, read_rollups
 from cloudledger.ledger.table import AsOf, Ledger, Snapshot
 from cloudledger.sources.normalize import quiet_duckdb
 
@@ -26,6 +29,25 @@ class LedgerView:
     snapshot: Snapshot
     all_rows: ir.Table
     """Every row of the snapshot, whichever source it came from (validation, reconciliation)."""
+    rollups_root: Path | None = None
+
+    @cached_property
+    def daily(self) -> ir.Table:
+        """The daily rollup of exactly the rows of `table` (see `ledger.rollups`): per day and FOCUS dimension,
+        without tags. Rollups missing on disk are built on first use."""
+        return self._rollup("daily")
+
+    @cached_property
+    def monthly(self) -> ir.Table:
+        """The monthly rollup of exactly the rows of `table`: per charge month, FOCUS dimension and tags."""
+        return self._rollup("monthly")
+
+    def _rollup(self, shape: str) -> ir.Table:
+        counted = counted_files(self.snapshot.files)
+        if self.rollups_root is None or not counted:
+            return self.table
+        paths = ensure_rollups(self.con, self.rollups_root, by_slice(counted), shape)
+        return read_rollups(self.con, paths, shape)
 
     def close(self) -> None:
         self.con.disconnect()
@@ -60,4 +82,4 @@ def open_ledger(home: Home, as_of: AsOf = None) -> LedgerView:
     every = snapshot_table(con, snapshot)
     counted = counted_files(snapshot.files)
     table = every if len(counted) == len(snapshot.files) else snapshot_table(con, snapshot, counted, "ledger_counted")
-    return LedgerView(con, table, snapshot, every)
+    return LedgerView(con, table, snapshot, every, home.rollups_path)
