@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import anyio
@@ -38,4 +39,6 @@ class Api:
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
                 return await client.get(url, params=params or None)
 
-        return anyio.run(fetch)
+        # Playwright's sync API keeps an event loop in this thread after a browser test: run in a thread of its own.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(anyio.run, fetch).result()

@@ -16,6 +16,7 @@ import ibis.expr.types as ir
 
 from cloudledger.analyses.allocation import AllocationQuery, allocate
 from cloudledger.analyses.budget_plan import budget_months, month_after, month_range
+from cloudledger.analyses.dashboard_selection import EVERYTHING, Selection
 from cloudledger.analyses.rounding import round_half_up
 from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.config.model import CloudledgerConfig
@@ -60,6 +61,51 @@ class DepartmentChart:
             ],
         }
 
+    def performance(self, period: str) -> tuple[BudgetPerformance, ...]:
+        """Each department with a budget: its actual against its budget in `period` and from January to it."""
+        if period not in self.periods:
+            return ()
+        at = self.periods.index(period)
+        year = [i for i, p in enumerate(self.periods[: at + 1]) if p[:4] == period[:4]]
+        out = []
+        for s in self.series:
+            if s.budget[at] is None and all(s.budget[i] is None for i in year):
+                continue
+            ytd_budget = [b for b in (s.budget[i] for i in year) if b is not None]
+            out.append(
+                BudgetPerformance(
+                    s.department,
+                    s.actual[at],
+                    s.budget[at],
+                    sum((s.actual[i] for i in year), Decimal(0)),
+                    sum(ytd_budget, Decimal(0)) if ytd_budget else None,
+                )
+            )
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class BudgetPerformance:
+    """A department's actual against its budget in one month and year to date (budget None: none set)."""
+
+    department: str
+    actual: Decimal
+    budget: Decimal | None
+    actual_year_to_date: Decimal
+    budget_year_to_date: Decimal | None
+
+    @property
+    def used_pct(self) -> Decimal | None:
+        return None if not self.budget else round_half_up(self.actual / self.budget * 100)
+
+    @property
+    def used_year_to_date_pct(self) -> Decimal | None:
+        return (
+            None
+            if not self.budget_year_to_date
+            else round_half_up(self.actual_year_to_date / self.budget_year_to_date * 100)
+        )
+
 
 def _number(amount: Decimal) -> float:
     return float(round_half_up(amount))
@@ -74,12 +120,20 @@ def department_charts(
     metric: str = "EffectiveCost",
     metrics: ir.Table | None = None,
     tags: TagResolver | None = None,
+    selection: Selection = EVERYTHING,
 ) -> tuple[DepartmentChart, ...]:
     """One chart per billing currency over the `months` billing periods ending with `end` (YYYY-MM), from the
-    first period with cost or budget."""
+    first period with cost or budget; with a `selection`, of its providers and environment (department budgets
+    are then left out: they cover every provider and environment) and only its department."""
     start = month_after(end, 1 - months)
-    actual = _actuals(table, config, AllocationQuery(metric=metric, start=start, end=end, keep=()), metrics, tags)
-    budget = _budgets(config, start, end, metric)
+    tags = tags or TagResolver.of(table, config.tag_policy)
+    rows = selection.rows(table, tags)
+    query = AllocationQuery(metric=metric, start=start, end=end, keep=())
+    actual = _actuals(rows, config, query, metrics, tags)
+    budget = {} if selection.narrows_rows else _budgets(config, start, end, metric)
+    if selection.department is not None:
+        actual = {cell: amount for cell, amount in actual.items() if cell[1] == selection.department}
+        budget = {cell: amount for cell, amount in budget.items() if cell[1] == selection.department}
     currencies = sorted({cell[0] for cell in (*actual, *budget)})
     return tuple(_chart(currency, metric, start, end, actual, budget) for currency in currencies)
 

@@ -17,41 +17,59 @@ import ibis.expr.types as ir
 
 from cloudledger.analyses.allocation import AllocationQuery, allocate
 from cloudledger.analyses.budget_plan import budget_months
+from cloudledger.analyses.dashboard_selection import EVERYTHING, Selection
 from cloudledger.analyses.explorer import bill_rows
-from cloudledger.analyses.kpis_model import CurrencyKpis, KpiReport, Window
+from cloudledger.analyses.kpis_department import department_sums
+from cloudledger.analyses.kpis_model import CurrencyKpis, KpiReport, Span, Window
+from cloudledger.analyses.summary import Tables, on_rollup
 from cloudledger.analyses.tag_compliance import tag_compliance
 from cloudledger.analyses.tag_compliance_model import percent
 from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.config.model import CloudledgerConfig
 
 METRIC = "EffectiveCost"
-Span = tuple[date, date]
 ZERO = Decimal(0)
 
 
 def executive_kpis(
-    table: ir.Table,
+    table: ir.Table | Tables,
     config: CloudledgerConfig,
     *,
     as_of_day: date | None = None,
     metrics: ir.Table | None = None,
     tags: TagResolver | None = None,
+    selection: Selection = EVERYTHING,
 ) -> KpiReport:
     """The KPIs of the month of `as_of_day` (default: the ledger's latest charge day), per billing currency.
 
-    Budgets are the company-wide (`total`) budgets kept in EffectiveCost. The allocated share is by billing
-    period. Savings rates leave out commitment purchases (Purchase rows with a CommitmentDiscountId): their
-    cost reaches the usage it covers through EffectiveCost, so counting both would count it twice."""
-    day = as_of_day or _latest_day(table)
+    Budgets are the budgets kept in EffectiveCost whose scope is the selection (the company's `total` budgets
+    when nothing is selected). The allocated share is by billing period. Savings rates leave out commitment
+    purchases (Purchase rows with a CommitmentDiscountId): their cost reaches the usage it covers through
+    EffectiveCost, so counting both would count it twice.
+
+    With a `selection`, spend is that of the selected providers and environment and, for a department, its
+    allocated cost (shared costs included); a department's savings rates and allocated share are not given
+    (its cost is allocated by definition). Given `Tables`, sums read the daily rollup and the allocated share
+    and tag compliance the monthly one."""
+    tables = table if isinstance(table, Tables) else Tables.of(table)
+    day = as_of_day or latest_day(tables)
     if day is None:
         return KpiReport(None, None, METRIC, ())
     month = day.strftime("%Y-%m")
     spans = _spans(day)
-    sums = _sums(table, spans)
-    budget, budget_ytd = _budgets(config, month)
-    tags = tags or TagResolver.of(table, config.tag_policy)
-    allocated = _allocated(table, config, month, metrics, tags) if sums else {}
-    compliance = _compliance(table, config, month, tags) if sums else {}
+    tags = tags or TagResolver.of(tables.monthly, config.tag_policy)
+    monthly, ledger = tables.monthly, tables.ledger
+    if selection.department is not None:
+        sums = department_sums(ledger, config, spans, selection, metrics, tags)
+    else:
+        sums = on_rollup(lambda t: _sums(selection.rows(t, tags), spans), tables.daily, ledger)
+    budget, budget_ytd = _budgets(config, month, selection)
+    allocated: dict[str, Decimal | None] = {}
+    if sums and selection.department is None:
+        allocated = on_rollup(
+            lambda t: _allocated(selection.rows(t, tags), config, month, metrics, tags), monthly, ledger
+        )
+    compliance = on_rollup(lambda t: _compliance(t, config, month, tags, selection), monthly, ledger) if sums else {}
     lines = tuple(
         _line(currency, sums[currency], spans, (budget.get(currency), budget_ytd.get(currency)))
         for currency in sorted(sums)
@@ -83,6 +101,12 @@ def _line(
         savings_vs_list_pct=percent(s["list"] - s["effective"], s["list"]),
         savings_vs_contracted_pct=percent(s["contracted"] - s["effective"], s["contracted"]),
     )
+
+
+def latest_day(table: ir.Table | Tables) -> date | None:
+    """The ledger's last charge day (None when it holds no bill)."""
+    tables = table if isinstance(table, Tables) else Tables.of(table)
+    return on_rollup(_latest_day, tables.daily, tables.ledger)
 
 
 def _latest_day(table: ir.Table) -> date | None:
@@ -133,12 +157,20 @@ def _window(span: Span, previous: Span, spend: Decimal, before: Decimal) -> Wind
     return Window(span[0], span[1], spend, previous[0], previous[1], before, percent(spend - before, before))
 
 
-def _budgets(config: CloudledgerConfig, month: str) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-    """The month's and the year-to-date company-wide budgets per currency (only currencies that have one)."""
+def _budgets(
+    config: CloudledgerConfig, month: str, selection: Selection
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The month's and the year-to-date budgets of the selection's scope per currency (only currencies that
+    have one; none when no budget scope matches the selection)."""
     month_sums: dict[str, Decimal] = defaultdict(Decimal)
     year_sums: dict[str, Decimal] = defaultdict(Decimal)
+    scope = selection.budget_scope()
+    if scope is None:
+        return {}, {}
     for budget in budget_months(config, f"{month[:4]}-01", month):
-        if budget.scope_kind != "total" or budget.metric != METRIC:
+        if (budget.scope_kind, budget.scope_value if budget.scope_kind != "total" else "all") != scope:
+            continue
+        if budget.metric != METRIC:
             continue
         year_sums[budget.currency] += budget.amount
         if budget.period == month:
@@ -156,7 +188,11 @@ def _allocated(
     return {r["currency"]: percent(r["owned"] or ZERO, r["total"] or ZERO) for r in per.to_pyarrow().to_pylist()}
 
 
-def _compliance(table: ir.Table, config: CloudledgerConfig, month: str, tags: TagResolver) -> dict[str, Decimal | None]:
-    """Per currency: the billing period's spend fully compliant with the tag policy, in percent."""
-    report = tag_compliance(table, config, metric=METRIC, start=month, end=month, tags=tags)
-    return {g.currency: g.spend_percent for g in report.groups if g.group is None and g.currency is not None}
+def _compliance(
+    table: ir.Table, config: CloudledgerConfig, month: str, tags: TagResolver, selection: Selection
+) -> dict[str, Decimal | None]:
+    """Per currency: the billing period's spend of the selection fully compliant with the tag policy, in %."""
+    by, group = ("department", selection.department) if selection.department is not None else (None, None)
+    rows = selection.rows(table, tags)
+    report = tag_compliance(rows, config, by=by, metric=METRIC, start=month, end=month, tags=tags, resources=False)
+    return {g.currency: g.spend_percent for g in report.groups if g.group == group and g.currency is not None}

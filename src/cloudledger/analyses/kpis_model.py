@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+Span = tuple[date, date]
+"""First and last day, both included."""
+
 
 @dataclass(frozen=True)
 class Window:

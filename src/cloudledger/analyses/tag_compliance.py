@@ -50,22 +50,24 @@ def tag_compliance(
     start: str | None = None,
     end: str | None = None,
     tags: TagResolver | None = None,
+    resources: bool = True,
 ) -> ComplianceReport:
     """Compliance with `tag_policy.required` per group of `by` (one of GROUPS, or None for everything) and
-    billing currency, over the billing periods `start`..`end` (YYYY-MM, inclusive)."""
+    billing currency, over the billing periods `start`..`end` (YYYY-MM, inclusive). Without `resources`,
+    by spend only (resource counts are zero): a table without ResourceId, such as a rollup, can answer."""
     if by is not None and by not in GROUPS:
         raise QueryError(f"cannot group tag compliance by {by!r}; valid: {', '.join(GROUPS)}")
     scope = Scope(metric, start, end)
     if by in OWNER_GROUPS:
-        states = owner_states(table, config, scope, tags)
+        states = owner_states(table, config, scope, tags, resources)
         states = states.mutate(group=states[by])
     else:
         column = {MONTH: "x_billing_period"}.get(by or "", by)
-        states = ledger_states(table, config.tag_policy, scope, tags, {"group": column} if column else {})
+        states = ledger_states(table, config.tag_policy, scope, tags, {"group": column} if column else {}, resources)
         states = states if column else states.mutate(group=ibis.null(str))
     required = tuple(config.tag_policy.required)
     spend = _rows(_spend(states, len(required)))
-    counts = {_id(r): r for r in _rows(_counts(states, len(required)))}
+    counts = {_id(r): r for r in _rows(_counts(states, len(required)))} if resources else {}
     groups = [_group(r, counts.get(_id(r), {}), required) for r in spend]
     order = _by_month if by == MONTH else _by_spend
     return ComplianceReport(by, metric, required, tuple(sorted(groups, key=order)))

@@ -50,9 +50,11 @@ def ledger_states(
     scope: Scope,
     tags: TagResolver | None,
     columns: Mapping[str, str],
+    resources: bool = True,
 ) -> ir.Table:
     """One row per charge: currency, resource, amount, untaggable, worst, s0..sN (state per required key),
-    and `columns` (output name → ledger column)."""
+    and `columns` (output name → ledger column). Without `resources` the resource is null (a table without
+    ResourceId, such as a rollup, can then answer by spend)."""
     tags = tags or TagResolver.of(table, policy)
     rows = scope.rows(table)
     reader = Columns(rows, tags)
@@ -64,18 +66,21 @@ def ledger_states(
         values,
         untaggable,
         currency=rows.BillingCurrency,
-        resource=rows.ResourceId,
+        resource=rows.ResourceId if resources else ibis.null(str),
         amount=rows[scope.metric],
         **{name: rows[column] for name, column in columns.items()},
     )
 
 
-def owner_states(table: ir.Table, config: CloudledgerConfig, scope: Scope, tags: TagResolver | None) -> ir.Table:
+def owner_states(
+    table: ir.Table, config: CloudledgerConfig, scope: Scope, tags: TagResolver | None, resources: bool = True
+) -> ir.Table:
     """The states of the direct and unallocated rows of `allocate()` (shared-pool splits aside), with their
-    `kind`, `department` and `team`."""
+    `kind`, `department` and `team` (and a null resource without `resources`)."""
     policy = config.tag_policy
     selector_columns = [name for selector in policy.untaggable for name in selector]
-    keep = tuple(dict.fromkeys(["ResourceId", *(f"tag:{k}" for k in policy.required), *selector_columns]))
+    read = ["ResourceId"] if resources else []
+    keep = tuple(dict.fromkeys([*read, *(f"tag:{k}" for k in policy.required), *selector_columns]))
     query = AllocationQuery(metric=scope.metric, start=scope.start, end=scope.end, keep=keep)
     out = allocate(table, config, query, tags=tags or TagResolver.of(table, policy))
     out = out.filter(out.kind.isin(["direct", "unallocated"]))
@@ -86,7 +91,7 @@ def owner_states(table: ir.Table, config: CloudledgerConfig, scope: Scope, tags:
         [out[f"tag:{k}"] for k in policy.required],
         untaggable,
         currency=out.currency,
-        resource=out.ResourceId,
+        resource=out.ResourceId if resources else ibis.null(str),
         amount=out.amount,
         kind=out.kind,
         department=out.department,

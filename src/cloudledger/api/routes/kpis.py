@@ -10,8 +10,11 @@ from fastapi import APIRouter, Query
 
 from cloudledger.analyses.kpis import executive_kpis
 from cloudledger.analyses.kpis_model import KpiReport
-from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep
+from cloudledger.analyses.tag_values import TagResolver
+from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep, tables
 from cloudledger.api.models_kpis import CurrencyKpisModel, KpisResponse
+from cloudledger.api.results import ResultsDep
+from cloudledger.api.selection_params import Department, Environment, Providers, selection_of
 
 router = APIRouter(tags=["kpis"])
 
@@ -21,14 +24,32 @@ AsOfDay = Annotated[
 
 
 @router.get("/kpis", response_model=KpisResponse)
-def kpis(ledger: LedgerDep, policy: PolicyDep, metrics: MetricsDep, as_of_day: AsOfDay = None) -> KpisResponse:
+def kpis(
+    ledger: LedgerDep,
+    policy: PolicyDep,
+    metrics: MetricsDep,
+    results: ResultsDep,
+    as_of_day: AsOfDay = None,
+    providers: Providers = [],  # noqa: B006
+    department: Department = None,
+    environment: Environment = None,
+) -> KpisResponse:
     """Spend month and year to date against the period before, budget use, allocated share, tag compliance
-    and the effective savings rate (over list and over contracted prices), per billing currency.
+    and the effective savings rate (over list and over contracted prices), per billing currency; optionally
+    of some providers, one department (its allocated cost) or one environment, as the executive page shows.
 
-    Example: `/api/v1/kpis?as_of_day=2025-03-31`"""
+    Example: `/api/v1/kpis?as_of_day=2025-03-31&provider=AWS&environment=prod`"""
+    config = policy.config
+    selection = selection_of(config, providers, department, environment)
     if ledger is None:
         return KpisResponse(as_of_day=as_of_day, hint=EMPTY_HINT)
-    return kpis_response(executive_kpis(ledger.table, policy.config, as_of_day=as_of_day, metrics=metrics))
+    every = tables(ledger)
+    tags = results.get("tag-resolver", (), lambda: TagResolver.of(every.monthly, config.tag_policy))
+
+    def compute() -> KpiReport:
+        return executive_kpis(every, config, as_of_day=as_of_day, metrics=metrics, tags=tags, selection=selection)
+
+    return kpis_response(results.get("kpis", (selection, as_of_day), compute))
 
 
 def kpis_response(report: KpiReport) -> KpisResponse:

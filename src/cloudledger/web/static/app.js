@@ -96,6 +96,12 @@ window.cloudledger = (function () {
       if (chart) chart.resize();
     });
   });
+  // Filter forms marked data-autosubmit apply as soon as a control changes (the Apply button stays for
+  // keyboards and for browsers without scripts).
+  document.addEventListener("change", function (event) {
+    const form = event.target.closest && event.target.closest("form[data-autosubmit]");
+    if (form) form.requestSubmit();
+  });
   // Content swapped in by htmx (filters, drill-downs) brings its own charts.
   document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
   if (document.readyState === "loading") {
