@@ -6,7 +6,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cloudledger.api import errors
-from cloudledger.api.routes import allocation, costs, kpis, ledger, policy
+from cloudledger.api.results import ResultCache
+from cloudledger.api.routes import allocation, cloud, costs, kpis, ledger, policy
 from cloudledger.api.settings import ApiSettings
 from cloudledger.web import routes as pages
 from cloudledger.web.templating import STATIC
@@ -25,8 +26,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.policy_cache = {}
+    app.state.results = ResultCache()
     errors.install(app)
-    for module in (costs, ledger, allocation, policy, kpis):
+    for module in (costs, ledger, allocation, policy, kpis, cloud):
         app.include_router(module.router, prefix=PREFIX, responses=errors.ERROR_RESPONSES)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,0 +1,93 @@
+"""`GET /cloud`: cost by provider and service, by department and provider, and AI/ML workloads."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from cloudledger.analyses.cloud_mix import UnknownProvider, cloud_mix
+from cloudledger.analyses.cloud_mix_model import CloudMix
+from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep
+from cloudledger.api.errors import ParameterError
+from cloudledger.api.models_cloud import (
+    CloudResponse,
+    CurrencyMixModel,
+    DepartmentCostModel,
+    ProviderCostModel,
+    ServiceCostModel,
+    WorkloadCostModel,
+    WorkloadLineModel,
+)
+from cloudledger.api.params import EndMonth, StartMonth, check_range
+from cloudledger.config.allocation import Metric
+
+router = APIRouter(tags=["cloud"])
+
+Providers = Annotated[list[str], Query(description="ProviderName to keep, repeatable (default: every provider).")]
+
+
+@router.get("/cloud", response_model=CloudResponse)
+def cloud(
+    ledger: LedgerDep,
+    policy: PolicyDep,
+    metrics: MetricsDep,
+    start: StartMonth = None,
+    end: EndMonth = None,
+    provider: Providers = [],  # noqa: B006
+    metric: Metric = "EffectiveCost",
+) -> CloudResponse:
+    """Cost by provider and service, allocated cost by department and provider, and AI/ML infrastructure
+    (GPU training, GPU inference, managed ML, data and analytics) with its spot and committed shares, per
+    billing currency, over billing periods (default: the ledger's last 12).
+
+    Example: `/api/v1/cloud?start=2025-01&end=2025-12&provider=AWS`"""
+    check_range(start, end)
+    if ledger is None:
+        return CloudResponse(start=start, end=end, metric=metric, providers=provider, hint=EMPTY_HINT)
+    try:
+        report = cloud_mix(
+            ledger.table, policy.config, start=start, end=end, providers=provider, metric=metric, metrics=metrics
+        )
+    except UnknownProvider as exc:
+        raise ParameterError(exc, "provider") from exc
+    return cloud_response(report)
+
+
+def cloud_response(report: CloudMix) -> CloudResponse:
+    currencies = [
+        CurrencyMixModel(
+            currency=c.currency,
+            total=c.total,
+            providers=[
+                ProviderCostModel(
+                    provider=p.provider,
+                    amount=p.amount,
+                    services=[ServiceCostModel(**asdict(s)) for s in p.services],
+                )
+                for p in c.providers
+            ],
+            departments=[
+                DepartmentCostModel(
+                    department=d.department,
+                    amounts=dict(zip(c.provider_names, d.amounts, strict=True)),
+                    total=d.total,
+                )
+                for d in c.departments
+            ],
+            ai_total=c.ai_total,
+            ai_pct=c.ai_pct,
+            workloads=[WorkloadCostModel(**asdict(w)) for w in c.workloads],
+            workload_lines=[WorkloadLineModel(**asdict(line)) for line in c.workload_lines],
+        )
+        for c in report.currencies
+    ]
+    return CloudResponse(
+        start=report.start,
+        end=report.end,
+        metric=report.metric,
+        providers=list(report.providers),
+        available_providers=list(report.available_providers),
+        currencies=currencies,
+    )
