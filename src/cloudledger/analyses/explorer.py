@@ -174,3 +174,13 @@ def run_costs(con: ibis.BaseBackend, table: ir.Table, query: CostQuery, tags: Ta
     for currency, amount in per_currency:
         totals[str(currency or "")] = totals.get(str(currency or ""), Decimal(0)) + (amount or Decimal(0))
     return CostTable(tuple(result.column_names), rows, query.metric, totals)
+
+
+def charge_span(table: ir.Table) -> tuple[date, date] | None:
+    """The first and last charge day of the bill's rows (None when there are none)."""
+    rows = bill_rows(table)
+    span = rows.aggregate(first=rows.ChargePeriodStart.min().date(), last=rows.ChargePeriodStart.max().date())
+    found = span.to_pyarrow().to_pylist()
+    if not found or found[0]["first"] is None:
+        return None
+    return found[0]["first"], found[0]["last"]

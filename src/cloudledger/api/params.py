@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import Query
 
 from cloudledger.analyses.chargeback_model import Level
+from cloudledger.analyses.explorer import TAG_PREFIX, CostQuery
 from cloudledger.api.errors import bad
 from cloudledger.config.allocation import Metric
 
@@ -41,3 +42,16 @@ def pairs(values: list[str], parameter: str) -> tuple[tuple[str, str], ...]:
             raise bad(parameter, f"{parameter} {value!r} is not NAME=VALUE")
         out.append((name, wanted))
     return tuple(out)
+
+
+def check_columns(allowed: list[str], query: CostQuery) -> None:
+    """Unknown columns in `group_by` or `filter` are blamed on that parameter."""
+    for parameter, names in (("group_by", query.group_by), ("filter", [n for n, _ in query.filters])):
+        for name in names:
+            if name.startswith(TAG_PREFIX):
+                if name == TAG_PREFIX:
+                    raise bad(parameter, "a tag needs a key: tag:KEY, e.g. tag:team")
+            elif name not in allowed:
+                raise bad(
+                    parameter, f"unknown column {name!r}; valid columns: {', '.join(allowed)}, or tag:KEY for a tag"
+                )
