@@ -19,7 +19,7 @@ from cloudledger.errors import InputError
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
-from cloudledger.ledger.rollups import MONTH_COLUMN, ROWS
+from cloudledger.ledger.rollups import LAYOUT, MONTH_COLUMN, PRODUCT_TEXTS, ROWS
 from focus_rows import focus_row, write_focus_csv
 
 D = Decimal
@@ -59,7 +59,7 @@ def ingested(tmp_path: Path, *batches: list[dict[str, Any]]) -> Home:
 
 
 def rollup_files(home: Home, shape: str) -> list[Path]:
-    return sorted((home.rollups_path / shape).rglob("*.parquet"))
+    return sorted((home.rollups_path / LAYOUT / shape).rglob("*.parquet"))
 
 
 def test_an_ingest_writes_both_rollups_of_its_slice_named_by_its_id(tmp_path: Path) -> None:
@@ -201,3 +201,10 @@ def test_analyses_fall_back_to_the_ledger_for_columns_a_rollup_lacks(tmp_path: P
         r["ResourceId"]: D(r["BilledCost"]) for r in FIRST
     }
     assert {r["tag:team"]: r["BilledCost"] for r in by_tag.rows} == {"web": D("3.75"), "data": D("3.10")}
+
+
+def test_the_monthly_rollup_keeps_every_text_the_ai_classification_reads() -> None:
+    from cloudledger.analyses.ai_workloads import RULE_COLUMNS, SIGNATURE_COLUMNS
+
+    focus_dimensions = {"ResourceType", *RULE_COLUMNS}
+    assert set(SIGNATURE_COLUMNS) <= set(PRODUCT_TEXTS) | focus_dimensions

@@ -19,6 +19,8 @@ METRICS = ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost")
 GRAINS = ("day", "month", "billing_period")
 Grain = Literal["day", "month", "billing_period"]
 TAG_PREFIX = "tag:"
+CHARGE_MONTH = "x_charge_month"
+"""The monthly rollup's charge month (`ledger.rollups.MONTH_COLUMN`)."""
 HIDDEN = frozenset({"x_source_row"})
 ALLOCATION_SOURCES = ("opencost",)
 """Sources whose rows re-divide cost another source already holds (Kubernetes allocations of the nodes
@@ -95,11 +97,19 @@ def uses_tags(query: CostQuery) -> bool:
     )
 
 
+def _charge_start(table: ir.Table) -> ir.TimestampValue:
+    """When each row's charge starts; on the monthly rollup, which keeps no charge time, its charge month
+    (`x_charge_month`: the explorer reads it only for month-aligned ranges, see `explorer_source`)."""
+    if "ChargePeriodStart" in table.columns or CHARGE_MONTH not in table.columns:
+        return table.ChargePeriodStart
+    return table[CHARGE_MONTH].cast("timestamp('UTC')")
+
+
 def _grain(table: ir.Table, grain: Grain) -> ir.Value:
     if grain == "day":
         return table.ChargePeriodStart.date()
     if grain == "month":
-        return table.ChargePeriodStart.truncate("M").date()
+        return _charge_start(table).truncate("M").date()
     return table.x_billing_period
 
 
@@ -116,9 +126,9 @@ def _filtered(table: ir.Table, query: CostQuery, tags: TagResolver | None = None
     for key, values in _grouped(query.tags).items():
         predicates.append(_tag(table, key, tags).isin(values))
     if query.start is not None:
-        predicates.append(table.ChargePeriodStart >= ibis.timestamp(query.start.isoformat() + "T00:00:00Z"))
+        predicates.append(_charge_start(table) >= ibis.timestamp(query.start.isoformat() + "T00:00:00Z"))
     if query.end is not None:
-        predicates.append(table.ChargePeriodStart < ibis.timestamp(query.end.isoformat() + "T00:00:00Z"))
+        predicates.append(_charge_start(table) < ibis.timestamp(query.end.isoformat() + "T00:00:00Z"))
     return table.filter(*predicates)
 
 

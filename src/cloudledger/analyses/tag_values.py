@@ -41,12 +41,15 @@ class TagResolver:
         return sorted(found, key=lambda k: (k != key, k != canonical, k))
 
     def raw(self, table: ir.Table, key: str) -> ir.StringValue:
-        """The first non-empty value among the key's spellings (surrounding spaces removed)."""
-        return first_present([table.Tags.get(k) for k in self.spellings(key)])
+        """The first non-empty value among the key's spellings (surrounding spaces removed). A table without
+        `Tags` (a rollup that keeps none) raises AttributeError, even when no row has the key."""
+        tags = table.Tags
+        return first_present([tags.get(k) for k in self.spellings(key)])
 
     def value(self, table: ir.Table, key: str) -> ir.StringValue:
-        """The tag's value after normalisation (null when absent or empty)."""
-        return self.normalised([table.Tags.get(k) for k in self.spellings(key)], key)
+        """The tag's value after normalisation (null when absent or empty); AttributeError without `Tags`."""
+        tags = table.Tags
+        return self.normalised([tags.get(k) for k in self.spellings(key)], key)
 
     def normalised(self, values: Sequence[ir.StringValue], key: str) -> ir.StringValue:
         """The normalised value of `key` from the values of its spellings (as `spellings` orders them)."""

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cloudledger.api import errors
-from cloudledger.api.results import ResultCache
+from cloudledger.api.results import CAPACITY, ResultCache
 from cloudledger.api.routes import allocation, cloud, costs, kpis, ledger, policy
 from cloudledger.api.settings import ApiSettings
 from cloudledger.web import routes as pages
@@ -26,7 +26,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.policy_cache = {}
-    app.state.results = ResultCache()
+    app.state.results = ResultCache(capacity=CAPACITY if settings.remember else 0)
     errors.install(app)
     for module in (costs, ledger, allocation, policy, kpis, cloud):
         app.include_router(module.router, prefix=PREFIX, responses=errors.ERROR_RESPONSES)

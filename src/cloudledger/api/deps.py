@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -52,6 +52,8 @@ def _ledger(
         if as_of:
             raise ParameterError(exc, "as_of", 404) from exc
         raise
+    if not settings.rollups:
+        view = replace(view, rollups_root=None)
     try:
         yield view
     finally:

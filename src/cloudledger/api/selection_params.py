@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import Query
@@ -42,3 +43,11 @@ def department_name(config: CloudledgerConfig, given: str) -> str | None:
         if wanted in {department.name.casefold(), *(a.casefold() for a in department.aliases)}:
             return department.name
     return None
+
+
+def check_providers(selection: Selection, known: Sequence[str]) -> None:
+    """Every selected provider must be one the ledger holds (else a 422 naming `provider` and listing them)."""
+    for provider in selection.providers:
+        if provider not in known:
+            listed = ", ".join(known) or "none yet"
+            raise bad("provider", f"unknown provider {provider!r}; the ledger's providers: {listed}")

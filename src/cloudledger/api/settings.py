@@ -19,6 +19,10 @@ class ApiSettings:
     """cloudledger.yaml to use; None: ./cloudledger.yaml, else the home's."""
     host: str = "127.0.0.1"
     port: int = 8000
+    rollups: bool = True
+    """Let analyses read the ledger's rollups (off: every answer reads the ledger; for measurements)."""
+    remember: bool = True
+    """Remember answers per ledger version and policy (off: every request computes; for measurements)."""
 
     @property
     def ledger_home(self) -> Home:

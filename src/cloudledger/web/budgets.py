@@ -14,6 +14,7 @@ from cloudledger.analyses.billing_periods import BillingPeriods, billing_periods
 from cloudledger.analyses.budget_plan import CONFIG
 from cloudledger.analyses.budgets import BudgetLine, budget_status
 from cloudledger.analyses.rounding import round_half_up
+from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.errors import bad
 from cloudledger.api.params import MONTH_PATTERN
@@ -146,14 +147,16 @@ def budgets(
     empty = {"rows": None, "ingest": ingest_command(settings), "example": EXAMPLE}
     if ledger is None:
         return render(request, "budgets.html", "budgets", empty)
-    known = billing_periods(ledger.table)
+    known = on_rollup(billing_periods, ledger.daily, ledger.table)
     if not known.periods:
         return render(request, "budgets.html", "budgets", empty)
     chosen = _period(known, period)
     config = policy.config
     starts = _annual_starts(config, chosen)
     first = min([chosen, *starts.values()])
-    report = budget_status(ledger.table, config, start=first, end=chosen, metrics=metrics)
+    report = on_rollup(
+        lambda t: budget_status(t, config, start=first, end=chosen, metrics=metrics), ledger.monthly, ledger.table
+    )
     rows = budget_rows(report.lines, chosen, starts)
     context = {
         "rows": rows,

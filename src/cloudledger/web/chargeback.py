@@ -17,6 +17,7 @@ from starlette.background import BackgroundTask
 from cloudledger.analyses.billing_periods import billing_periods
 from cloudledger.analyses.chargeback import chargeback as chargeback_of
 from cloudledger.analyses.chargeback_model import LEVELS, UNALLOCATED, ChargebackLine, ChargebackReport, Level
+from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.errors import bad
 from cloudledger.api.params import MONTH_PATTERN, LevelParam
@@ -51,14 +52,16 @@ def chosen_chargeback(
     the config's), as `GET /api/v1/chargeback` computes it; None when the ledger holds no cost."""
     if ledger is None:
         return None
-    known = billing_periods(ledger.table)
+    known = on_rollup(billing_periods, ledger.daily, ledger.table)
     if not known.periods:
         return None
     wanted = period or known.last_complete or known.periods[-1]
     if wanted not in known.periods:
         held = f"{known.periods[0]} to {known.periods[-1]}" if len(known.periods) > 1 else known.periods[0]
         raise bad("period", f"the ledger holds no billing period {wanted}; it holds {held}")
-    report = chargeback_of(ledger.table, policy.config, wanted, level=level, metrics=metrics)
+    report = on_rollup(
+        lambda t: chargeback_of(t, policy.config, wanted, level=level, metrics=metrics), ledger.monthly, ledger.table
+    )
     return Chosen(report, tuple(reversed(known.periods)))
 
 

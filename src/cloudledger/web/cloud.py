@@ -14,9 +14,11 @@ from cloudledger.analyses.budget_plan import month_after
 from cloudledger.analyses.cloud_mix import PERIODS, UnknownProvider, cloud_mix
 from cloudledger.analyses.cloud_mix_model import CloudMix
 from cloudledger.analyses.explorer import METRICS
+from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.errors import ParameterError, bad
 from cloudledger.api.params import MONTH_PATTERN, check_range
+from cloudledger.api.results import ResultsDep
 from cloudledger.config.allocation import Metric
 from cloudledger.web.templating import ingest_command, page_url, render
 
@@ -29,6 +31,7 @@ MonthField = Annotated[str | None, Query(description="Billing period, YYYY-MM (e
 def cloud_page(
     request: Request,
     ledger: LedgerDep,
+    results: ResultsDep,
     policy: PolicyDep,
     metrics: MetricsDep,
     settings: SettingsDep,
@@ -44,8 +47,16 @@ def cloud_page(
     if ledger is None:
         return render(request, "cloud.html", "cloud", {"report": None, "ingest": ingest_command(settings)})
     try:
-        report = cloud_mix(
-            ledger.table, policy.config, start=first, end=last, providers=providers, metric=metric, metrics=metrics
+        report = results.get(
+            "cloud",
+            (first, last, tuple(providers), metric),
+            lambda: on_rollup(
+                lambda t: cloud_mix(
+                    t, policy.config, start=first, end=last, providers=providers, metric=metric, metrics=metrics
+                ),
+                ledger.monthly,
+                ledger.table,
+            ),
         )
     except UnknownProvider as exc:
         raise ParameterError(exc, "provider") from exc

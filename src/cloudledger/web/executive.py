@@ -18,7 +18,7 @@ from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep, tables
 from cloudledger.api.params import MONTH_PATTERN
 from cloudledger.api.results import ResultsDep
-from cloudledger.api.selection_params import Department, Environment, Providers, selection_of
+from cloudledger.api.selection_params import Department, Environment, Providers, check_providers, selection_of
 from cloudledger.web.templating import ingest_command, render
 
 router = APIRouter(include_in_schema=False)
@@ -61,6 +61,8 @@ def executive(
     if latest is None:
         return render(request, "executive.html", "executive", empty)
     day = _as_of_day(period, latest)
+    options = results.get("dashboard-options", (), lambda: dashboard_options(every.monthly, config, tags))
+    check_providers(selection, options.providers)
 
     def compute() -> dict[str, Any]:
         report = executive_kpis(every, config, as_of_day=day, metrics=metrics, tags=tags, selection=selection)
@@ -72,6 +74,5 @@ def executive(
         return {"report": report, "charts": charts}
 
     shown = results.get("executive", (selection, day), compute)
-    options = results.get("dashboard-options", (), lambda: dashboard_options(every.monthly, config, tags))
     context = {**shown, "options": options, "selection": selection, "period": day.strftime("%Y-%m")}
     return render(request, "executive.html", "executive", context)

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from cloudledger.analyses.explorer import METRICS, charge_span, run_costs
-from cloudledger.api.deps import LedgerDep, PolicyDep, SettingsDep
+from cloudledger.analyses.explorer_source import cost_source
+from cloudledger.api.deps import LedgerDep, PolicyDep, SettingsDep, tables
 from cloudledger.api.params import EndDay, StartDate
 from cloudledger.config.allocation import Metric
 from cloudledger.errors import LedgerError
@@ -55,12 +56,14 @@ class Explored:
 
 def _explore(request: Request, ledger: LedgerDep, policy: PolicyDep, given: Given) -> Explored | None:
     """Validate `given`, fill the defaults and run the query; None when the ledger holds no bill."""
-    span = charge_span(ledger.table) if ledger is not None else None
-    if ledger is None or span is None:
+    every = tables(ledger) if ledger is not None else None
+    span = charge_span(every.daily) if every is not None else None
+    if ledger is None or every is None or span is None:
         return None
     options, tags = group_options(request, ledger, policy.config.tag_policy)
     state = resolve(given, options.allowed, span)
-    result = run_costs(ledger.con, ledger.table, state.query(), tags)
+    query = state.query()
+    result = run_costs(ledger.con, cost_source(query, every), query, tags)
 
     def drill(value: str | None) -> str | None:
         target = state.drill(value, options.allowed)

@@ -41,7 +41,7 @@ def _ledger_keys(request: Request, ledger: LedgerView) -> tuple[str, ...]:
     if key not in cache:
         if len(cache) >= CACHE_SIZE:
             cache.clear()
-        cache[key] = ledger_tag_keys(ledger.table)
+        cache[key] = ledger_tag_keys(ledger.monthly)  # the monthly rollup keeps every tag
         state.explorer_tag_keys = cache
     return cache[key]
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BeforeValidator
 
+from cloudledger.analyses.summary import on_rollup
 from cloudledger.analyses.unit_costs import UnitCostLine, UnitCostSeries, significant, unit_costs
 from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.params import check_range
@@ -120,6 +121,8 @@ def units(
         return render(request, "units.html", "units", {**hint, "missing": "config"})
     if metrics is None:
         return render(request, "units.html", "units", {**hint, "missing": "metrics"})
-    report = unit_costs(ledger.table, policy.config, metrics, start=start, end=end)
+    report = on_rollup(
+        lambda t: unit_costs(t, policy.config, metrics, start=start, end=end), ledger.daily, ledger.table
+    )
     views = [SeriesView(series, i) for i, series in enumerate(report.series)]
     return render(request, "units.html", "units", {**hint, "views": views, "missing": None})

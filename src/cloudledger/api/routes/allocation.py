@@ -6,10 +6,12 @@ from fastapi import APIRouter
 
 from cloudledger.analyses.allocation import AllocationQuery, allocate
 from cloudledger.analyses.chargeback import chargeback as chargeback_of
+from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.convert import allocation_response, chargeback_response
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep
 from cloudledger.api.models_policy import AllocationResponse, ChargebackResponse
 from cloudledger.api.params import EndMonth, LevelParam, MetricParam, Period, StartMonth, check_range
+from cloudledger.api.results import ResultsDep
 
 router = APIRouter(tags=["allocation"])
 
@@ -17,6 +19,7 @@ router = APIRouter(tags=["allocation"])
 @router.get("/chargeback", response_model=ChargebackResponse)
 def chargeback(
     ledger: LedgerDep,
+    results: ResultsDep,
     policy: PolicyDep,
     metrics: MetricsDep,
     period: Period,
@@ -31,7 +34,15 @@ def chargeback(
     metric = metric or config.chargeback.metric
     if ledger is None:
         return ChargebackResponse(period=period, level=level, metric=metric, hint=EMPTY_HINT)
-    report = chargeback_of(ledger.table, config, period, level=level, metric=metric, metrics=metrics)
+    report = results.get(
+        "chargeback",
+        (period, level, metric),
+        lambda: on_rollup(
+            lambda t: chargeback_of(t, config, period, level=level, metric=metric, metrics=metrics),
+            ledger.monthly,
+            ledger.table,
+        ),
+    )
     return chargeback_response(report)
 
 
@@ -55,5 +66,7 @@ def allocation(
     if ledger is None:
         return AllocationResponse(level=level, metric=metric, hint=EMPTY_HINT)
     query = AllocationQuery(metric, start, end, keep=())
-    rows = allocate(ledger.table, config, query, metrics).to_pyarrow().to_pylist()
+    rows = on_rollup(
+        lambda t: allocate(t, config, query, metrics).to_pyarrow().to_pylist(), ledger.monthly, ledger.table
+    )
     return allocation_response(rows, level, metric)

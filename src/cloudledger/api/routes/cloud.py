@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from cloudledger.analyses.cloud_mix import UnknownProvider, cloud_mix
 from cloudledger.analyses.cloud_mix_model import CloudMix
+from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep
 from cloudledger.api.errors import ParameterError
 from cloudledger.api.models_cloud import (
@@ -21,6 +22,7 @@ from cloudledger.api.models_cloud import (
     WorkloadLineModel,
 )
 from cloudledger.api.params import EndMonth, StartMonth, check_range
+from cloudledger.api.results import ResultsDep
 from cloudledger.config.allocation import Metric
 
 router = APIRouter(tags=["cloud"])
@@ -32,6 +34,7 @@ Providers = Annotated[list[str], Query(description="ProviderName to keep, repeat
 def cloud(
     ledger: LedgerDep,
     policy: PolicyDep,
+    results: ResultsDep,
     metrics: MetricsDep,
     start: StartMonth = None,
     end: EndMonth = None,
@@ -47,8 +50,16 @@ def cloud(
     if ledger is None:
         return CloudResponse(start=start, end=end, metric=metric, providers=provider, hint=EMPTY_HINT)
     try:
-        report = cloud_mix(
-            ledger.table, policy.config, start=start, end=end, providers=provider, metric=metric, metrics=metrics
+        report = results.get(
+            "cloud",
+            (start, end, tuple(provider), metric),
+            lambda: on_rollup(
+                lambda t: cloud_mix(
+                    t, policy.config, start=start, end=end, providers=provider, metric=metric, metrics=metrics
+                ),
+                ledger.monthly,
+                ledger.table,
+            ),
         )
     except UnknownProvider as exc:
         raise ParameterError(exc, "provider") from exc

@@ -6,12 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from cloudledger.analyses.explorer import CostQuery, groupable_columns, run_costs, uses_tags
+from cloudledger.analyses.explorer import CostQuery, CostTable, groupable_columns, run_costs, uses_tags
+from cloudledger.analyses.explorer_source import cost_source
 from cloudledger.analyses.rounding import round_half_up
 from cloudledger.analyses.tag_values import TagResolver
-from cloudledger.api.deps import EMPTY_HINT, LedgerDep, PolicyDep
+from cloudledger.api.deps import EMPTY_HINT, LedgerDep, PolicyDep, tables
 from cloudledger.api.models import ColumnsResponse, CostsResponse
 from cloudledger.api.params import EndDay, Grain, StartDate, check_columns, check_range, pairs
+from cloudledger.api.results import ResultsDep
 from cloudledger.config.allocation import Metric
 
 router = APIRouter(tags=["costs"])
@@ -21,6 +23,7 @@ router = APIRouter(tags=["costs"])
 def costs(
     ledger: LedgerDep,
     policy: PolicyDep,
+    results: ResultsDep,
     group_by: Annotated[list[str], Query(description="Column or tag:KEY, repeatable.")] = [],  # noqa: B006
     metric: Metric = "BilledCost",
     grain: Grain | None = None,
@@ -38,8 +41,13 @@ def costs(
     if ledger is None:
         return CostsResponse(metric=metric, columns=[], rows=[], hint=EMPTY_HINT)
     check_columns(groupable_columns(ledger.table), query)
-    tags = TagResolver.of(ledger.table, policy.config.tag_policy) if uses_tags(query) else None
-    result = run_costs(ledger.con, ledger.table, query, tags)
+    every = tables(ledger)
+
+    def compute() -> CostTable:
+        tags = TagResolver.of(every.monthly, policy.config.tag_policy) if uses_tags(query) else None
+        return run_costs(ledger.con, cost_source(query, every), query, tags)
+
+    result = results.get("costs", query, compute)
     return CostsResponse(
         metric=result.metric,
         columns=list(result.columns),

@@ -8,13 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from cloudledger.analyses.dashboard_options import dashboard_options
 from cloudledger.analyses.kpis import executive_kpis
 from cloudledger.analyses.kpis_model import KpiReport
 from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep, tables
 from cloudledger.api.models_kpis import CurrencyKpisModel, KpisResponse
 from cloudledger.api.results import ResultsDep
-from cloudledger.api.selection_params import Department, Environment, Providers, selection_of
+from cloudledger.api.selection_params import Department, Environment, Providers, check_providers, selection_of
 
 router = APIRouter(tags=["kpis"])
 
@@ -38,13 +39,15 @@ def kpis(
     and the effective savings rate (over list and over contracted prices), per billing currency; optionally
     of some providers, one department (its allocated cost) or one environment, as the executive page shows.
 
-    Example: `/api/v1/kpis?as_of_day=2025-03-31&provider=AWS&environment=prod`"""
+    Example: `/api/v1/kpis?as_of_day=2025-03-31&provider=AWS&environment=production`"""
     config = policy.config
     selection = selection_of(config, providers, department, environment)
     if ledger is None:
         return KpisResponse(as_of_day=as_of_day, hint=EMPTY_HINT)
     every = tables(ledger)
     tags = results.get("tag-resolver", (), lambda: TagResolver.of(every.monthly, config.tag_policy))
+    options = results.get("dashboard-options", (), lambda: dashboard_options(every.monthly, config, tags))
+    check_providers(selection, options.providers)
 
     def compute() -> KpiReport:
         return executive_kpis(every, config, as_of_day=as_of_day, metrics=metrics, tags=tags, selection=selection)

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Query
 
 from cloudledger.analyses.budgets import budget_status
 from cloudledger.analyses.metrics_csv import metrics_arrow
+from cloudledger.analyses.summary import on_rollup
 from cloudledger.analyses.tag_compliance import tag_compliance
 from cloudledger.analyses.unit_costs import unit_costs
 from cloudledger.api.convert import budgets_response, compliance_response, units_response
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep
 from cloudledger.api.models_policy import BudgetsResponse, ComplianceResponse, UnitsResponse
 from cloudledger.api.params import EndDate, EndMonth, MetricParam, StartDate, StartMonth, check_range
+from cloudledger.api.results import ResultsDep
 
 router = APIRouter(tags=["policy"])
 
@@ -45,7 +47,12 @@ def compliance(
 
 @router.get("/budgets", response_model=BudgetsResponse)
 def budgets(
-    ledger: LedgerDep, policy: PolicyDep, metrics: MetricsDep, start: StartMonth = None, end: EndMonth = None
+    ledger: LedgerDep,
+    policy: PolicyDep,
+    metrics: MetricsDep,
+    results: ResultsDep,
+    start: StartMonth = None,
+    end: EndMonth = None,
 ) -> BudgetsResponse:
     """Every budget month by month against the actual cost (to the ledger's last period unless `end`).
 
@@ -53,7 +60,16 @@ def budgets(
     check_range(start, end)
     if ledger is None:
         return BudgetsResponse(hint=EMPTY_HINT)
-    return budgets_response(budget_status(ledger.table, policy.config, start=start, end=end, metrics=metrics))
+    report = results.get(
+        "budgets",
+        (start, end),
+        lambda: on_rollup(
+            lambda t: budget_status(t, policy.config, start=start, end=end, metrics=metrics),
+            ledger.monthly,
+            ledger.table,
+        ),
+    )
+    return budgets_response(report)
 
 
 @router.get("/units", response_model=UnitsResponse)
@@ -73,4 +89,5 @@ def units(
     if not policy.config.unit_costs:
         return UnitsResponse(start=start, end=end, hint=NO_UNITS)
     table = metrics if metrics is not None else ibis.memtable(metrics_arrow([]))
-    return units_response(unit_costs(ledger.table, policy.config, table, start=start, end=end))
+    report = on_rollup(lambda t: unit_costs(t, policy.config, table, start=start, end=end), ledger.daily, ledger.table)
+    return units_response(report)
