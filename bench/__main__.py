@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bench.allocation import run_allocation
 from bench.allocation_report import render_allocation_text
+from bench.dashboard import dashboard_markdown, run_dashboard
 from bench.native_docs import render_native_text, run_native
 from bench.native_ingest import FORMATS
 from bench.report import DOCS_PATH, render_text, write_docs
@@ -45,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--native-only", action="store_true", help="only the native AWS ingest benchmark")
     parser.add_argument("--allocation", action="store_true", help="only the allocation and chargeback benchmark")
     parser.add_argument("--no-allocation", action="store_true", help="skip the allocation and chargeback benchmark")
+    parser.add_argument("--dashboard", action="store_true", help="only the dashboard API benchmark (demo company)")
+    parser.add_argument("--dashboard-home", type=Path, help="an existing demo home for --dashboard")
     args = parser.parse_args(argv)
     results_path = args.out / "results.json"
     if args.docs_only:
@@ -57,7 +60,12 @@ def main(argv: list[str] | None = None) -> int:
             cli=not args.no_cli,
             max_rss_gib=args.max_rss_gib,
         )
-        if args.allocation:
+        if args.dashboard:
+            for rows in args.rows:
+                results = run_dashboard(rows, options, args.dashboard_home)
+                size = max(results["dashboard"], key=int)
+                print(dashboard_markdown(results["dashboard"][size]))
+        elif args.allocation:
             results = run_allocation(args.rows, options)
             print(render_allocation_text(results))
         else:

@@ -35,7 +35,7 @@ def serve(
     home: HomeOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Serve the JSON API (docs at /api/docs) on this machine.
+    """Serve the web dashboard and the JSON API (docs at /api/docs) on this machine.
 
     Example: cloudledger serve --port 8000
     """
@@ -46,4 +46,8 @@ def serve(
     from cloudledger.api.settings import settings_from
 
     settings = settings_from(home_of(home).root, config, host, port)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(
+        f"Open http://{shown}:{port}/ for the dashboard, http://{shown}:{port}/api/docs for the API (Ctrl-C stops)."
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ibis.expr.types as ir
 
 from cloudledger.analyses.explorer import TAG_PREFIX, CostQuery, uses_tags
-from cloudledger.analyses.summary import Tables
+from cloudledger.analyses.summary import TableSource
 
 
 def _columns(query: CostQuery) -> set[str]:
@@ -19,7 +19,7 @@ def _columns(query: CostQuery) -> set[str]:
     return {name for name in named if not name.startswith(TAG_PREFIX)} | {query.metric, "BillingCurrency"}
 
 
-def cost_source(query: CostQuery, tables: Tables) -> ir.Table:
+def cost_source(query: CostQuery, tables: TableSource) -> ir.Table:
     """The table `run_costs(…, query)` should read (see the module's docstring)."""
     needed = _columns(query)
     month_aligned = all(day is None or day.day == 1 for day in (query.start, query.end))

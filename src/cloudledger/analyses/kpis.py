@@ -21,7 +21,7 @@ from cloudledger.analyses.dashboard_selection import EVERYTHING, Selection
 from cloudledger.analyses.explorer import bill_rows
 from cloudledger.analyses.kpis_department import department_sums
 from cloudledger.analyses.kpis_model import CurrencyKpis, KpiReport, Span, Window
-from cloudledger.analyses.summary import Tables, on_rollup
+from cloudledger.analyses.summary import Tables, TableSource, on_rollup
 from cloudledger.analyses.tag_compliance import tag_compliance
 from cloudledger.analyses.tag_compliance_model import percent
 from cloudledger.analyses.tag_values import TagResolver
@@ -32,7 +32,7 @@ ZERO = Decimal(0)
 
 
 def executive_kpis(
-    table: ir.Table | Tables,
+    table: ir.Table | TableSource,
     config: CloudledgerConfig,
     *,
     as_of_day: date | None = None,
@@ -51,7 +51,7 @@ def executive_kpis(
     allocated cost (shared costs included); a department's savings rates and allocated share are not given
     (its cost is allocated by definition). Given `Tables`, sums read the daily rollup and the allocated share
     and tag compliance the monthly one."""
-    tables = table if isinstance(table, Tables) else Tables.of(table)
+    tables = Tables.of(table) if isinstance(table, ir.Table) else table
     day = as_of_day or latest_day(tables)
     if day is None:
         return KpiReport(None, None, METRIC, ())
@@ -103,9 +103,9 @@ def _line(
     )
 
 
-def latest_day(table: ir.Table | Tables) -> date | None:
+def latest_day(table: ir.Table | TableSource) -> date | None:
     """The ledger's last charge day (None when it holds no bill)."""
-    tables = table if isinstance(table, Tables) else Tables.of(table)
+    tables = Tables.of(table) if isinstance(table, ir.Table) else table
     return on_rollup(_latest_day, tables.daily, tables.ledger)
 
 

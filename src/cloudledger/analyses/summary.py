@@ -10,13 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import ibis.expr.types as ir
 from ibis.common.exceptions import IbisTypeError
 
 T = TypeVar("T")
 MISSING_COLUMN = (AttributeError, IbisTypeError)
+
+
+class TableSource(Protocol):
+    """Where an analysis that can read rollups finds the ledger and each rollup (`ledger.read.LedgerView` is
+    one: its tables open on first use)."""
+
+    @property
+    def ledger(self) -> ir.Table: ...
+
+    @property
+    def daily(self) -> ir.Table: ...
+
+    @property
+    def monthly(self) -> ir.Table: ...
 
 
 @dataclass(frozen=True)

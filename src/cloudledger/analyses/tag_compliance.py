@@ -120,8 +120,8 @@ def unallocated_by_missing_tag(
     tags: TagResolver | None = None,
 ) -> list[UnallocatedByTag]:
     """Per required key and currency: the taggable spend missing the key, and the part of it that no
-    ownership rule allocated (shared-pool splits aside)."""
-    states = owner_states(table, config, Scope(metric, start, end), tags)
+    ownership rule allocated (shared-pool splits aside). By spend only: a rollup can answer."""
+    states = owner_states(table, config, Scope(metric, start, end), tags, resources=False)
     missing_any = ~states.untaggable
     unallocated = states.kind == "unallocated"
     sums: dict[str, ir.Value] = {}

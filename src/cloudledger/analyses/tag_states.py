@@ -11,12 +11,13 @@ import ibis
 import ibis.expr.types as ir
 
 from cloudledger.analyses.allocation import AllocationQuery, allocate
+from cloudledger.analyses.allocation_rules import Aggregated
 from cloudledger.analyses.explorer import METRICS, bill_rows
 from cloudledger.analyses.selection import Columns, condition_test, predicate
 from cloudledger.analyses.tag_compliance_model import INVALID, MISSING, VALID
 from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.config.model import CloudledgerConfig
-from cloudledger.config.selectors import Condition
+from cloudledger.config.selectors import TAG_PREFIX, Condition
 from cloudledger.config.tag_policy import TagPolicy
 from cloudledger.errors import QueryError
 
@@ -52,23 +53,45 @@ def ledger_states(
     columns: Mapping[str, str],
     resources: bool = True,
 ) -> ir.Table:
-    """One row per charge: currency, resource, amount, untaggable, worst, s0..sN (state per required key),
-    and `columns` (output name → ledger column). Without `resources` the resource is null (a table without
-    ResourceId, such as a rollup, can then answer by spend)."""
+    """One row per distinct charge (currency, resource, `columns` and the inputs of the states summed over, so
+    far fewer rows than charges): currency, resource, amount, untaggable, worst, s0..sN (state per required
+    key), and `columns` (output name → ledger column). Without `resources` the resource is null (a table
+    without ResourceId, such as a rollup, can then answer by spend)."""
     tags = tags or TagResolver.of(table, policy)
     rows = scope.rows(table)
     reader = Columns(rows, tags)
-    untaggable = _any([predicate(reader, selector) for selector in policy.untaggable])
-    values = [tags.value(rows, key) for key in policy.required]
+    read = [*(TAG_PREFIX + key for key in policy.required), *(name for s in policy.untaggable for name in s)]
+    names: dict[str, str] = {}
+    tag_columns: dict[str, list[str]] = {}
+    inputs: dict[str, ir.Value] = {}
+    for index, name in enumerate(dict.fromkeys(read)):
+        if name.startswith(TAG_PREFIX):
+            spellings = tags.spellings(name[len(TAG_PREFIX) :])
+            tag_columns[name] = [f"t{index}_{i}" for i in range(len(spellings))]
+            tag_map = rows.Tags  # AttributeError on a table without tags, even when no row has the key
+            inputs.update({alias: tag_map.get(k) for alias, k in zip(tag_columns[name], spellings, strict=True)})
+        else:
+            names[name] = f"c{index}"
+            inputs[names[name]] = reader.value(name)
+    # states are computed once per distinct combination of what they read, not once per charge
+    grouped = rows.group_by(
+        currency=rows.BillingCurrency,
+        resource=rows.ResourceId if resources else ibis.null(str),
+        **{name: rows[column] for name, column in columns.items()},
+        **inputs,
+    ).aggregate(amount=rows[scope.metric].sum())
+    combos = Aggregated(grouped, names, tag_columns, tags)
+    untaggable = _any([predicate(combos, selector) for selector in policy.untaggable])
+    values = [combos.value(TAG_PREFIX + key) for key in policy.required]
     return _states(
-        rows,
+        grouped,
         policy,
         values,
         untaggable,
-        currency=rows.BillingCurrency,
-        resource=rows.ResourceId if resources else ibis.null(str),
-        amount=rows[scope.metric],
-        **{name: rows[column] for name, column in columns.items()},
+        currency=grouped.currency,
+        resource=grouped.resource,
+        amount=grouped.amount,
+        **{name: grouped[name] for name in columns},
     )
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import ibis.expr.types as ir
 from fastapi import Depends, Query, Request
 
-from cloudledger.analyses.summary import Tables
+from cloudledger.analyses.summary import TableSource
 from cloudledger.api.errors import ParameterError
 from cloudledger.api.settings import ApiSettings
 from cloudledger.config.load import find_config, load_config
@@ -63,9 +63,10 @@ def _ledger(
 LedgerDep = Annotated[LedgerView | None, Depends(_ledger)]
 
 
-def tables(view: LedgerView) -> Tables:
-    """The snapshot's ledger with its daily and monthly rollups, for analyses that can read them."""
-    return Tables(view.table, view.daily, view.monthly)
+def tables(view: LedgerView) -> TableSource:
+    """The snapshot's ledger with its daily and monthly rollups, for analyses that can read them (each table is
+    opened when an analysis first reads it)."""
+    return view
 
 
 @dataclass(frozen=True)

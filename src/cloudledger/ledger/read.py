@@ -20,16 +20,37 @@ from cloudledger.sources.normalize import quiet_duckdb
 
 @dataclass(frozen=True)
 class LedgerView:
-    """A consistent snapshot: the Ibis tables over its files and the backend that runs them."""
+    """A consistent snapshot: the Ibis tables over its files (each opened on first use) and the backend that
+    runs them. Opening a table reads the footers of its Parquet files, so a request answered from memory opens
+    none."""
 
     con: ibis.BaseBackend
-    table: ir.Table
-    """The rows cost analyses count: where one billing account and period is held by several sources
-    (two export formats of one account), only the preferred source's rows (see `ledger.overlap`)."""
     snapshot: Snapshot
-    all_rows: ir.Table
-    """Every row of the snapshot, whichever source it came from (validation, reconciliation)."""
     rollups_root: Path | None = None
+
+    @cached_property
+    def all_rows(self) -> ir.Table:
+        """Every row of the snapshot, whichever source it came from (validation, reconciliation)."""
+        return snapshot_table(self.con, self.snapshot)
+
+    @cached_property
+    def table(self) -> ir.Table:
+        """The rows cost analyses count: where one billing account and period is held by several sources
+        (two export formats of one account), only the preferred source's rows (see `ledger.overlap`)."""
+        counted = counted_files(self.snapshot.files)
+        if len(counted) == len(self.snapshot.files):
+            return self.all_rows
+        return snapshot_table(self.con, self.snapshot, counted, "ledger_counted")
+
+    @cached_property
+    def columns(self) -> ir.Table:
+        """An unbound table with the snapshot's schema, for questions about columns alone (opens no file)."""
+        return ibis.table(ibis.Schema.from_pyarrow(self.snapshot.schema), name="ledger_columns")
+
+    @property
+    def ledger(self) -> ir.Table:
+        """`table`, under the name analyses that also read rollups give it (`analyses.summary.TableSource`)."""
+        return self.table
 
     @cached_property
     def daily(self) -> ir.Table:
@@ -78,8 +99,4 @@ def snapshot_table(
 def open_ledger(home: Home, as_of: AsOf = None) -> LedgerView:
     """The ledger of `home` as of a version or time (default: the latest version)."""
     snapshot = Ledger(home.ledger_path).snapshot(as_of)
-    con = connect()
-    every = snapshot_table(con, snapshot)
-    counted = counted_files(snapshot.files)
-    table = every if len(counted) == len(snapshot.files) else snapshot_table(con, snapshot, counted, "ledger_counted")
-    return LedgerView(con, table, snapshot, every, home.rollups_path)
+    return LedgerView(connect(), snapshot, home.rollups_path)

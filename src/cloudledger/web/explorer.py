@@ -15,6 +15,7 @@ from cloudledger.analyses.explorer import METRICS, charge_span, run_costs
 from cloudledger.analyses.explorer_source import cost_source
 from cloudledger.api.deps import LedgerDep, PolicyDep, SettingsDep, tables
 from cloudledger.api.params import EndDay, StartDate
+from cloudledger.api.results import Results, ResultsDep
 from cloudledger.config.allocation import Metric
 from cloudledger.errors import LedgerError
 from cloudledger.web.explorer_export import CSV_TYPE, XLSX_TYPE, file_name, to_csv, to_xlsx
@@ -54,16 +55,18 @@ class Explored:
     tables: list[CurrencyTable]
 
 
-def _explore(request: Request, ledger: LedgerDep, policy: PolicyDep, given: Given) -> Explored | None:
+def _explore(request: Request, ledger: LedgerDep, policy: PolicyDep, results: Results, given: Given) -> Explored | None:
     """Validate `given`, fill the defaults and run the query; None when the ledger holds no bill."""
-    every = tables(ledger) if ledger is not None else None
-    span = charge_span(every.daily) if every is not None else None
-    if ledger is None or every is None or span is None:
+    if ledger is None:
+        return None
+    every = tables(ledger)
+    span = results.get("charge-span", (), lambda: charge_span(every.daily))
+    if span is None:
         return None
     options, tags = group_options(request, ledger, policy.config.tag_policy)
     state = resolve(given, options.allowed, span)
     query = state.query()
-    result = run_costs(ledger.con, cost_source(query, every), query, tags)
+    result = results.get("costs", query, lambda: run_costs(ledger.con, cost_source(query, every), query, tags))
 
     def drill(value: str | None) -> str | None:
         target = state.drill(value, options.allowed)
@@ -74,10 +77,15 @@ def _explore(request: Request, ledger: LedgerDep, policy: PolicyDep, given: Give
 
 @router.get(PAGE, response_class=HTMLResponse)
 def explorer(
-    request: Request, ledger: LedgerDep, policy: PolicyDep, settings: SettingsDep, given: GivenDep
+    request: Request,
+    ledger: LedgerDep,
+    policy: PolicyDep,
+    settings: SettingsDep,
+    results: ResultsDep,
+    given: GivenDep,
 ) -> HTMLResponse:
     """Costs grouped by one column or tag, per period, per billing currency: a stacked bar chart and its table."""
-    explored = _explore(request, ledger, policy, given)
+    explored = _explore(request, ledger, policy, results, given)
     if explored is None:
         return render(request, "explorer.html", "explorer", {"state": None, "ingest": ingest_command(settings)})
     return render(request, "explorer.html", "explorer", _context(request, explored))
@@ -110,8 +118,8 @@ def _context(request: Request, explored: Explored) -> dict[str, Any]:
     }
 
 
-def _download(request: Request, ledger: LedgerDep, policy: PolicyDep, given: Given) -> Explored:
-    explored = _explore(request, ledger, policy, given)
+def _download(request: Request, ledger: LedgerDep, policy: PolicyDep, results: Results, given: Given) -> Explored:
+    explored = _explore(request, ledger, policy, results, given)
     if explored is None:
         raise LedgerError("the ledger holds no costs yet: run cloudledger ingest PATH, then export")
     return explored
@@ -122,14 +130,18 @@ def _attachment(body: str | bytes, media_type: str, name: str) -> Response:
 
 
 @router.get(f"{PAGE}/export.csv")
-def export_csv(request: Request, ledger: LedgerDep, policy: PolicyDep, given: GivenDep) -> Response:
+def export_csv(
+    request: Request, ledger: LedgerDep, policy: PolicyDep, results: ResultsDep, given: GivenDep
+) -> Response:
     """The page's table as CSV: exact decimal strings, one total row per currency."""
-    explored = _download(request, ledger, policy, given)
+    explored = _download(request, ledger, policy, results, given)
     return _attachment(to_csv(explored.tables, explored.state), CSV_TYPE, file_name(explored.state, "csv"))
 
 
 @router.get(f"{PAGE}/export.xlsx")
-def export_xlsx(request: Request, ledger: LedgerDep, policy: PolicyDep, given: GivenDep) -> Response:
+def export_xlsx(
+    request: Request, ledger: LedgerDep, policy: PolicyDep, results: ResultsDep, given: GivenDep
+) -> Response:
     """The page's table as a workbook: one sheet per currency, amounts in the currency's number format."""
-    explored = _download(request, ledger, policy, given)
+    explored = _download(request, ledger, policy, results, given)
     return _attachment(to_xlsx(explored.tables, explored.state), XLSX_TYPE, file_name(explored.state, "xlsx"))

@@ -58,7 +58,7 @@ def tag_names(policy: TagPolicy, keys: tuple[str, ...]) -> tuple[str, ...]:
 def group_options(request: Request, ledger: LedgerView, policy: TagPolicy) -> tuple[GroupOptions, TagResolver]:
     """The group-by choices and the tag reader (built on the same key list)."""
     keys = _ledger_keys(request, ledger)
-    names = groupable_columns(ledger.table)
+    names = groupable_columns(ledger.columns)
     options = GroupOptions(
         columns=tuple(n for n in names if not n.startswith("x_")),
         extra=tuple(n for n in names if n.startswith("x_")),

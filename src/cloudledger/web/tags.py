@@ -16,19 +16,28 @@ import ibis.expr.types as ir
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from cloudledger.analyses.allocation import AllocationQuery, allocate
+from cloudledger.analyses.allocation import AllocationQuery, allocate, rule_columns
 from cloudledger.analyses.allocation_summary import allocation_shares
 from cloudledger.analyses.budget_plan import month_after
 from cloudledger.analyses.chargeback import owner_name
 from cloudledger.analyses.chargeback_model import UNALLOCATED
 from cloudledger.analyses.config_coverage import config_coverage
+from cloudledger.analyses.summary import TableSource, on_rollup
 from cloudledger.analyses.tag_compliance import tag_compliance, top_untagged, unallocated_by_missing_tag
-from cloudledger.analyses.tag_compliance_model import ComplianceReport, GroupCompliance, percent
+from cloudledger.analyses.tag_compliance_model import (
+    ComplianceReport,
+    GroupCompliance,
+    UnallocatedByTag,
+    UntaggedResource,
+    percent,
+)
 from cloudledger.analyses.tag_values import TagResolver
-from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep
+from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep, tables
 from cloudledger.api.errors import bad
 from cloudledger.api.params import MONTH_PATTERN
+from cloudledger.api.results import Results, ResultsDep
 from cloudledger.config.model import CloudledgerConfig
+from cloudledger.config.selectors import TAG_PREFIX
 from cloudledger.web.templating import ingest_command, render
 
 router = APIRouter(include_in_schema=False)
@@ -141,28 +150,65 @@ def _explorer_range(start: str) -> tuple[str, str]:
     return f"{start}-01", f"{month_after(start)}-01"
 
 
+def rollup_or_ledger(every: TableSource, config: CloudledgerConfig) -> ir.Table:
+    """The monthly rollup when it keeps every column the ownership rules, shared pools and untaggable selectors
+    read, else the ledger. A rule on a column the rollup leaves out (ResourceId...) would be refused there as
+    an unknown column rather than fail as a missing one, so such a config is answered by the ledger."""
+    read = rule_columns(config) | {name for selector in config.tag_policy.untaggable for name in selector}
+    kept = set(every.monthly.columns)
+    if all(name.startswith(TAG_PREFIX) or name in kept for name in read):
+        return every.monthly
+    return every.ledger
+
+
 def _period_context(
-    table: ir.Table, config: CloudledgerConfig, metrics: ir.Table | None, period: str, by: str
+    every: TableSource,
+    config: CloudledgerConfig,
+    metrics: ir.Table | None,
+    results: Results,
+    tags: TagResolver,
+    period: str,
+    by: str,
 ) -> dict[str, Any]:
-    """Compliance, untagged resources and allocation of `period` (compliance grouped by `by`)."""
-    tags = TagResolver.of(table, config.tag_policy)
+    """Compliance, untagged resources and allocation of `period` (compliance grouped by `by`). Resource counts
+    and the untagged resources read the ledger (restricted to the billing periods asked for); spend alone
+    is answered by the monthly rollup when it can. Each part is remembered for the data it was computed on."""
     scope: dict[str, Any] = {"metric": COMPLIANCE_METRIC, "start": period, "end": period, "tags": tags}
     grouped_start = month_after(period, 1 - TREND_MONTHS) if by == "month" else period
-    grouped = tag_compliance(table, config, by=DIMENSIONS[by][0], **{**scope, "start": grouped_start})
     level = by if by in OWNER_LEVELS else config.chargeback.level
     query = AllocationQuery(config.chargeback.metric, period, period, keep=())
-    rows = allocate(table, config, query, metrics, tags).to_pyarrow().to_pylist()
+
+    def overall() -> ComplianceReport:
+        return tag_compliance(every.ledger, config, **scope)
+
+    def grouped() -> ComplianceReport:
+        return tag_compliance(every.ledger, config, by=DIMENSIONS[by][0], **{**scope, "start": grouped_start})
+
+    def top() -> list[UntaggedResource]:
+        return top_untagged(every.ledger, config, TOP, **scope)
+
+    def unallocated() -> list[UnallocatedByTag]:
+        return on_rollup(
+            lambda t: unallocated_by_missing_tag(t, config, **scope), rollup_or_ledger(every, config), every.ledger
+        )
+
+    def allocation() -> list[CurrencyAllocation]:
+        found = on_rollup(
+            lambda t: allocate(t, config, query, metrics, tags), rollup_or_ledger(every, config), every.ledger
+        )
+        return allocation_by_currency(found.to_pyarrow().to_pylist(), level)
+
     return {
         "required": tuple(config.tag_policy.required),
         "metric": COMPLIANCE_METRIC,
-        "overall": tag_compliance(table, config, **scope),
+        "overall": results.get("tags-overall", (period,), overall),
         "grouped_start": grouped_start,
-        "sections": _sections(grouped, by),
-        "top": top_untagged(table, config, TOP, **scope),
+        "sections": _sections(results.get("tags-grouped", (by, grouped_start, period), grouped), by),
+        "top": results.get("tags-untagged", (period, TOP), top),
         "top_limit": TOP,
-        "unallocated": unallocated_by_missing_tag(table, config, **scope),
+        "unallocated": results.get("tags-unallocated", (period,), unallocated),
         "explorer_range": _explorer_range(period),
-        "allocation": allocation_by_currency(rows, level),
+        "allocation": results.get("tags-allocation", (period, level), allocation),
         "level": level,
         "allocation_metric": config.chargeback.metric,
     }
@@ -175,6 +221,7 @@ def tags_page(
     policy: PolicyDep,
     metrics: MetricsDep,
     settings: SettingsDep,
+    results: ResultsDep,
     period: PeriodParam = None,
     by: ByParam = "department",
 ) -> HTMLResponse:
@@ -183,13 +230,19 @@ def tags_page(
     if ledger is None:
         return render(request, "tags.html", "tags", base)
     config = policy.config
-    coverage = config_coverage(ledger.table, config, metrics)
+    every = tables(ledger)
+    coverage = results.get(
+        "config-coverage",
+        (),
+        lambda: on_rollup(lambda t: config_coverage(t, config, metrics), rollup_or_ledger(every, config), every.ledger),
+    )
     if not coverage.periods:
         return render(request, "tags.html", "tags", base)
     period = period or coverage.periods[-1]
     if period not in coverage.periods:
         span = f"{coverage.periods[0]} to {coverage.periods[-1]}"
         raise bad("period", f"the ledger holds no cost for {period}; its billing periods run from {span}")
+    tags = results.get("tag-resolver", (), lambda: TagResolver.of(every.monthly, config.tag_policy))
     context = {
         **base,
         "ready": True,
@@ -197,6 +250,6 @@ def tags_page(
         "periods": list(reversed(coverage.periods)),
         "warnings": coverage.warnings,
         "latest": coverage.periods[-1],
-        **_period_context(ledger.table, config, metrics, period, by),
+        **_period_context(every, config, metrics, results, tags, period, by),
     }
     return render(request, "tags.html", "tags", context)

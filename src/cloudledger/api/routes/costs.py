@@ -40,7 +40,7 @@ def costs(
     query = CostQuery(tuple(group_by), metric, grain, start, end, pairs(filter, "filter"), pairs(tag, "tag"), limit)
     if ledger is None:
         return CostsResponse(metric=metric, columns=[], rows=[], hint=EMPTY_HINT)
-    check_columns(groupable_columns(ledger.table), query)
+    check_columns(groupable_columns(ledger.columns), query)
     every = tables(ledger)
 
     def compute() -> CostTable:
