@@ -102,8 +102,20 @@ window.cloudledger = (function () {
     const form = event.target.closest && event.target.closest("form[data-autosubmit]");
     if (form) form.requestSubmit();
   });
-  // Content swapped in by htmx (filters, drill-downs) brings its own charts.
-  document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
+  // Content swapped in by htmx (the executive filters) brings its own charts; the control that had the focus
+  // keeps it, so a keyboard user can go on choosing.
+  let focused = null;
+  document.addEventListener("htmx:beforeRequest", function () {
+    const active = document.activeElement;
+    focused = active && active.name ? active.name : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    drawAll();
+    if (focused) {
+      const again = document.querySelector('#main [name="' + focused + '"]');
+      if (again) again.focus();
+    }
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { drawAll(); });
   } else {
