@@ -208,3 +208,39 @@ def test_the_monthly_rollup_keeps_every_text_the_ai_classification_reads() -> No
 
     focus_dimensions = {"ResourceType", *RULE_COLUMNS}
     assert set(SIGNATURE_COLUMNS) <= set(PRODUCT_TEXTS) | focus_dimensions
+
+
+def test_a_rule_on_a_column_the_rollup_drops_is_answered_by_the_ledger(tmp_path: Path) -> None:
+    from cloudledger.analyses.allocation import AllocationQuery, allocate
+    from cloudledger.config.load import load_config
+
+    home = ingested(tmp_path, FIRST)
+    config_path = tmp_path / "cloudledger.yaml"
+    config_path.write_text(
+        """
+organization:
+  departments:
+    - {name: Web, teams: [{name: web}]}
+  rules:
+    - {name: instance one, match: {ResourceId: i-1}, team: web}
+""",
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    view = open_ledger(home)
+    try:
+        query = AllocationQuery("EffectiveCost", keep=())
+
+        def owned(table: Any) -> dict[str | None, Decimal]:
+            rows = allocate(table, config, query).to_pyarrow().to_pylist()
+            out: dict[str | None, Decimal] = defaultdict(Decimal)
+            for row in rows:
+                out[row["team"]] += row["amount"]
+            return dict(out)
+
+        answered = on_rollup(owned, view.monthly, view.table)
+    finally:
+        view.close()
+    web = sum((D(r["EffectiveCost"]) for r in FIRST if r["ResourceId"] == "i-1"), D(0))
+    assert answered["web"] == web == D("1.25")
+    assert sum(answered.values(), D(0)) == sum((D(r["EffectiveCost"]) for r in FIRST), D(0))

@@ -219,3 +219,31 @@ def test_a_version_as_of_is_kept_by_the_filter_form(site: Api, demo_home: Home) 
     version = Ledger(demo_home.ledger_path).version()
     page = site.get("/", as_of=str(version)).text
     assert f'<input type="hidden" name="as_of" value="{version}">' in page
+
+
+@pytest.mark.parametrize("day", [date(2026, 3, 14), date(2025, 12, 31), date(2026, 2, 28)], ids=str)
+def test_an_environment_reads_whole_months_from_the_rollup_and_the_rest_from_the_ledger(
+    demo_home: Home, day: date
+) -> None:
+    config = load_config(demo_home.config_path)
+    selection = Selection(environment="production", providers=("AWS", "Microsoft"))
+    view = open_ledger(demo_home)
+    try:
+        tags = TagResolver.of(view.table, config.tag_policy)
+        on_ledger = executive_kpis(view.table, config, as_of_day=day, tags=tags, selection=selection)
+        both = Tables(view.table, view.daily, view.monthly)
+        assert executive_kpis(both, config, as_of_day=day, tags=tags, selection=selection) == on_ledger
+    finally:
+        view.close()
+    assert on_ledger.currencies[0].year_to_date.previous_spend > 0
+
+
+def test_a_window_splits_into_whole_months_and_partial_pieces() -> None:
+    from cloudledger.analyses.kpis_months import split
+
+    months, pieces = split((date(2025, 1, 1), date(2025, 10, 12)), current=date(2026, 10, 12))
+    assert months == [date(2025, m, 1) for m in range(1, 10)]
+    assert pieces == [(date(2025, 10, 1), date(2025, 10, 12))]
+    months, pieces = split((date(2026, 1, 1), date(2026, 10, 31)), current=date(2026, 10, 31))
+    assert months[-1] == date(2026, 9, 1) and pieces == [(date(2026, 10, 1), date(2026, 10, 31))]
+    assert split((date(2026, 9, 1), date(2026, 9, 30)), current=date(2026, 10, 31)) == ([date(2026, 9, 1)], [])

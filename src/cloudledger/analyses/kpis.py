@@ -21,6 +21,7 @@ from cloudledger.analyses.dashboard_selection import EVERYTHING, Selection
 from cloudledger.analyses.explorer import bill_rows
 from cloudledger.analyses.kpis_department import department_sums
 from cloudledger.analyses.kpis_model import CurrencyKpis, KpiReport, Span, Window
+from cloudledger.analyses.kpis_months import window_sums
 from cloudledger.analyses.summary import Tables, TableSource, on_rollup
 from cloudledger.analyses.tag_compliance import tag_compliance
 from cloudledger.analyses.tag_compliance_model import percent
@@ -61,6 +62,12 @@ def executive_kpis(
     monthly, ledger = tables.monthly, tables.ledger
     if selection.department is not None:
         sums = department_sums(ledger, config, spans, selection, metrics, tags)
+    elif selection.environment is not None and monthly is not ledger:  # tags: not in the daily rollup
+        sums = on_rollup(
+            lambda t: window_sums(t, ledger, spans, day, lambda r: selection.rows(r, tags), _sums, METRIC),
+            monthly,
+            ledger,
+        )
     else:
         sums = on_rollup(lambda t: _sums(selection.rows(t, tags), spans), tables.daily, ledger)
     budget, budget_ytd = _budgets(config, month, selection)

@@ -20,6 +20,10 @@ class ColumnReader(Protocol):
     def value(self, name: str) -> ir.StringValue: ...
 
 
+class MissingColumn(QueryError):
+    """A rule reads a column this table does not have (on a rollup: one it does not keep)."""
+
+
 class Columns:
     """Reads a column or `tag:KEY` of the ledger, refusing columns outside the allow-list."""
 
@@ -34,7 +38,8 @@ class Columns:
             return self.tags.value(self.table, name[len(TAG_PREFIX) :])
         if name not in self.allowed:
             valid = ", ".join(sorted(self.allowed))
-            raise QueryError(f"unknown column {name!r} in a rule; valid columns: {valid}, or tag:KEY for a tag")
+            message = f"unknown column {name!r} in a rule; valid columns: {valid}, or tag:KEY for a tag"
+            raise (MissingColumn if name not in self.table.columns else QueryError)(message)
         column: ir.StringValue = self.table[name]
         return column
 

@@ -15,8 +15,10 @@ from typing import Protocol, TypeVar
 import ibis.expr.types as ir
 from ibis.common.exceptions import IbisTypeError
 
+from cloudledger.analyses.selection import MissingColumn
+
 T = TypeVar("T")
-MISSING_COLUMN = (AttributeError, IbisTypeError)
+MISSING_COLUMN = (AttributeError, IbisTypeError, MissingColumn)
 
 
 class TableSource(Protocol):

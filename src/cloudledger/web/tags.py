@@ -2,7 +2,9 @@
 missing tags, and who owns the period's cost (direct, shared, unallocated), with the config's loose ends.
 
 It calls the analyses of `GET /api/v1/tags/compliance` and `GET /api/v1/allocation` with their default metrics,
-and `config_coverage` (`cloudledger check`)."""
+and `config_coverage` (`cloudledger check`). What is summed by spend alone (allocation, the config's loose ends,
+spend missing tags, the tag keys) reads the monthly rollup; resource counts and the untagged resources read the
+ledger's rows of the periods shown. Each part is remembered per ledger version and policy."""
 
 from __future__ import annotations
 
