@@ -11,14 +11,14 @@ from fastapi.responses import HTMLResponse
 
 from cloudledger.analyses.ai_workloads import RULES, WORKLOADS
 from cloudledger.analyses.budget_plan import month_after
-from cloudledger.analyses.cloud_mix import PERIODS, UnknownProvider, cloud_mix
+from cloudledger.analyses.cloud_mix import PERIODS
 from cloudledger.analyses.cloud_mix_model import CloudMix
 from cloudledger.analyses.explorer import METRICS
-from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep
-from cloudledger.api.errors import ParameterError, bad
+from cloudledger.api.errors import bad
 from cloudledger.api.params import MONTH_PATTERN, check_range
 from cloudledger.api.results import ResultsDep
+from cloudledger.api.routes.cloud import cloud_report
 from cloudledger.config.allocation import Metric
 from cloudledger.web.templating import ingest_command, page_url, render
 
@@ -46,20 +46,7 @@ def cloud_page(
     providers = [p for p in provider if p]
     if ledger is None:
         return render(request, "cloud.html", "cloud", {"report": None, "ingest": ingest_command(settings)})
-    try:
-        report = results.get(
-            "cloud",
-            (first, last, tuple(providers), metric),
-            lambda: on_rollup(
-                lambda t: cloud_mix(
-                    t, policy.config, start=first, end=last, providers=providers, metric=metric, metrics=metrics
-                ),
-                ledger.monthly,
-                ledger.table,
-            ),
-        )
-    except UnknownProvider as exc:
-        raise ParameterError(exc, "provider") from exc
+    report = cloud_report(ledger, policy.config, metrics, results, first, last, providers, metric)
     context = {
         "report": report,
         "metrics": METRICS,

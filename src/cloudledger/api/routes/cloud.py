@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Annotated
 
+import ibis.expr.types as ir
 from fastapi import APIRouter, Query
 
 from cloudledger.analyses.cloud_mix import UnknownProvider, cloud_mix
@@ -22,8 +24,10 @@ from cloudledger.api.models_cloud import (
     WorkloadLineModel,
 )
 from cloudledger.api.params import EndMonth, StartMonth, check_range
-from cloudledger.api.results import ResultsDep
+from cloudledger.api.results import Results, ResultsDep
 from cloudledger.config.allocation import Metric
+from cloudledger.config.model import CloudledgerConfig
+from cloudledger.ledger.read import LedgerView
 
 router = APIRouter(tags=["cloud"])
 
@@ -49,21 +53,34 @@ def cloud(
     check_range(start, end)
     if ledger is None:
         return CloudResponse(start=start, end=end, metric=metric, providers=provider, hint=EMPTY_HINT)
+    report = cloud_report(ledger, policy.config, metrics, results, start, end, provider, metric)
+    return cloud_response(report)
+
+
+def cloud_report(
+    ledger: LedgerView,
+    config: CloudledgerConfig,
+    metrics: ir.Table | None,
+    results: Results,
+    start: str | None,
+    end: str | None,
+    providers: Sequence[str],
+    metric: str,
+) -> CloudMix:
+    """The cloud mix, on the monthly rollup when it can answer, remembered for the data; an unknown provider is
+    a 422 naming `provider`. Shared by this route and the page."""
+    chosen = [p for p in providers if p]
+
+    def compute() -> CloudMix:
+        def run(table: ir.Table) -> CloudMix:
+            return cloud_mix(table, config, start=start, end=end, providers=chosen, metric=metric, metrics=metrics)
+
+        return on_rollup(run, ledger.monthly, ledger.table)
+
     try:
-        report = results.get(
-            "cloud",
-            (start, end, tuple(provider), metric),
-            lambda: on_rollup(
-                lambda t: cloud_mix(
-                    t, policy.config, start=start, end=end, providers=provider, metric=metric, metrics=metrics
-                ),
-                ledger.monthly,
-                ledger.table,
-            ),
-        )
+        return results.get("cloud", (start, end, tuple(chosen), metric), compute)
     except UnknownProvider as exc:
         raise ParameterError(exc, "provider") from exc
-    return cloud_response(report)
 
 
 def cloud_response(report: CloudMix) -> CloudResponse:
