@@ -244,3 +244,38 @@ organization:
     web = sum((D(r["EffectiveCost"]) for r in FIRST if r["ResourceId"] == "i-1"), D(0))
     assert answered["web"] == web == D("1.25")
     assert sum(answered.values(), D(0)) == sum((D(r["EffectiveCost"]) for r in FIRST), D(0))
+
+
+def test_a_tag_rule_on_the_daily_rollup_is_answered_by_the_ledger(tmp_path: Path) -> None:
+    from cloudledger.analyses.allocation import AllocationQuery, allocate
+    from cloudledger.analyses.tag_values import TagResolver
+    from cloudledger.config.load import load_config
+
+    home = ingested(tmp_path, FIRST)
+    config_path = tmp_path / "cloudledger.yaml"
+    config_path.write_text(
+        """
+organization:
+  departments:
+    - {name: Web, teams: [{name: web}, {name: data}]}
+  rules:
+    - {name: team tag, team: {from: "tag:team"}}
+""",
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    view = open_ledger(home)
+    try:
+
+        def teams(table: Any) -> dict[str | None, Decimal]:
+            tags = TagResolver.of(table, config.tag_policy)  # no Tags in the daily rollup: raises, never "no key"
+            rows = allocate(table, config, AllocationQuery("EffectiveCost", keep=("day",)), tags=tags)
+            out: dict[str | None, Decimal] = defaultdict(Decimal)
+            for row in rows.to_pyarrow().to_pylist():
+                out[row["team"]] += row["amount"]
+            return dict(out)
+
+        answered = on_rollup(teams, view.daily, view.table)
+    finally:
+        view.close()
+    assert answered == {"web": D("3.75"), "data": D("3.10")}

@@ -146,9 +146,11 @@ def signature(table: ir.Table) -> ir.StringValue:
 
 
 def workload_tag(table: ir.Table, tags: TagResolver | None) -> ir.StringValue:
-    """The first workload tag value of each row (null when there is none)."""
-    if tags is None or "Tags" not in table.columns:
+    """The first workload tag value of each row (null when there is none). A table without `Tags` (the daily
+    rollup) raises AttributeError: its rows cannot be classified as the ledger's would be."""
+    if tags is None:
         return ibis.null(str)
+    _ = table.Tags
     spellings = [k for key in WORKLOAD_TAG_KEYS for k in tags.spellings(key)]
     values = [table.Tags.get(k).strip().nullif("") for k in dict.fromkeys(spellings)]
     if not values:

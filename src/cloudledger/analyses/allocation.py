@@ -187,6 +187,7 @@ def _grouped(rows: ir.Table, tags: TagResolver, config: CloudledgerConfig, query
     keys: dict[str, ir.Value] = {}
     for index, name in enumerate(sorted(rule_columns(config) | _kept_sources(config, query.keep))):
         if name.startswith(TAG_PREFIX):
+            _ = rows.Tags  # a table without tags raises here, even when no row spells the key
             spellings = tags.spellings(name[len(TAG_PREFIX) :])
             tag_columns[name] = [f"t{index}_{i}" for i in range(len(spellings))]
             keys.update({alias: rows.Tags.get(k) for alias, k in zip(tag_columns[name], spellings, strict=True)})

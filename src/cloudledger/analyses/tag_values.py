@@ -12,9 +12,8 @@ from cloudledger.config.tag_policy import TagPolicy, key_form
 
 
 def ledger_tag_keys(table: ir.Table) -> tuple[str, ...]:
-    """Every tag key the rows of `table` use, sorted."""
-    if "Tags" not in table.columns:
-        return ()
+    """Every tag key the rows of `table` use, sorted. A table without `Tags` (a rollup that keeps none) raises
+    AttributeError rather than answer "no key": an analysis run on it then falls back to the ledger."""
     keys = table.select(key=table.Tags.keys().unnest()).distinct()
     return tuple(sorted(k for k in keys.to_pyarrow().column("key").to_pylist() if k is not None))
 
