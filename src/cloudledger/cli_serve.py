@@ -12,6 +12,14 @@ from cloudledger.errors import ConfigError
 
 HostOption = Annotated[str, typer.Option("--host", help="Address to listen on (loopback only).")]
 PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)]
+WarmOption = Annotated[
+    bool,
+    typer.Option(
+        "--warm/--no-warm",
+        help="Request the main pages in the background after start and after each ingest or policy edit, so "
+        "visitors are answered from memory.",
+    ),
+]
 
 
 def check_loopback(host: str) -> None:
@@ -34,6 +42,7 @@ def serve(
     port: PortOption = 8000,
     home: HomeOption = None,
     config: ConfigOption = None,
+    warm: WarmOption = True,
 ) -> None:
     """Serve the web dashboard and the JSON API (docs at /api/docs) on this machine.
 
@@ -47,7 +56,12 @@ def serve(
 
     settings = settings_from(home_of(home).root, config, host, port)
     shown = f"[{host}]" if ":" in host else host
-    typer.echo(
-        f"Open http://{shown}:{port}/ for the dashboard, http://{shown}:{port}/api/docs for the API (Ctrl-C stops)."
-    )
+    url = f"http://{shown}:{port}/"
+    typer.echo(f"Open {url} for the dashboard, {url}api/docs for the API (Ctrl-C stops).")
+    if warm:
+        from cloudledger.api.warmer import Warmer, data_stamp
+        from cloudledger.config.load import find_config
+
+        home_dir = settings.ledger_home
+        Warmer(url, lambda: data_stamp(home_dir, find_config(settings.config, home_dir))).start()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
