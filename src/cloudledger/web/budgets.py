@@ -18,6 +18,7 @@ from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.errors import bad
 from cloudledger.api.params import MONTH_PATTERN
+from cloudledger.api.results import ResultsDep
 from cloudledger.config.model import CloudledgerConfig
 from cloudledger.web.templating import ingest_command, render
 
@@ -141,21 +142,26 @@ def budgets(
     policy: PolicyDep,
     metrics: MetricsDep,
     settings: SettingsDep,
+    results: ResultsDep,
     period: PagePeriod = None,
 ) -> HTMLResponse:
     """Every budget in one billing period: budget, actual, remaining, share used and status."""
     empty = {"rows": None, "ingest": ingest_command(settings), "example": EXAMPLE}
     if ledger is None:
         return render(request, "budgets.html", "budgets", empty)
-    known = on_rollup(billing_periods, ledger.daily, ledger.table)
+    known = results.get("billing-periods", (), lambda: on_rollup(billing_periods, ledger.daily, ledger.table))
     if not known.periods:
         return render(request, "budgets.html", "budgets", empty)
     chosen = _period(known, period)
     config = policy.config
     starts = _annual_starts(config, chosen)
     first = min([chosen, *starts.values()])
-    report = on_rollup(
-        lambda t: budget_status(t, config, start=first, end=chosen, metrics=metrics), ledger.monthly, ledger.table
+    report = results.get(
+        "budgets",
+        (first, chosen),
+        lambda: on_rollup(
+            lambda t: budget_status(t, config, start=first, end=chosen, metrics=metrics), ledger.monthly, ledger.table
+        ),
     )
     rows = budget_rows(report.lines, chosen, starts)
     context = {

@@ -21,6 +21,7 @@ from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.errors import bad
 from cloudledger.api.params import MONTH_PATTERN, LevelParam
+from cloudledger.api.results import Results, ResultsDep
 from cloudledger.errors import ConfigError, LedgerError, QueryError
 from cloudledger.web.templating import ingest_command, render
 
@@ -46,21 +47,34 @@ class Chosen:
 
 
 def chosen_chargeback(
-    ledger: LedgerDep, policy: PolicyDep, metrics: MetricsDep, period: str | None, level: Level | None
+    ledger: LedgerDep,
+    policy: PolicyDep,
+    metrics: MetricsDep,
+    results: Results,
+    period: str | None,
+    level: Level | None,
 ) -> Chosen | None:
     """The chargeback of `period` (default: the ledger's last complete billing period) at `level` (default:
     the config's), as `GET /api/v1/chargeback` computes it; None when the ledger holds no cost."""
     if ledger is None:
         return None
-    known = on_rollup(billing_periods, ledger.daily, ledger.table)
+    known = results.get("billing-periods", (), lambda: on_rollup(billing_periods, ledger.daily, ledger.table))
     if not known.periods:
         return None
     wanted = period or known.last_complete or known.periods[-1]
     if wanted not in known.periods:
         held = f"{known.periods[0]} to {known.periods[-1]}" if len(known.periods) > 1 else known.periods[0]
         raise bad("period", f"the ledger holds no billing period {wanted}; it holds {held}")
-    report = on_rollup(
-        lambda t: chargeback_of(t, policy.config, wanted, level=level, metrics=metrics), ledger.monthly, ledger.table
+    chosen_level = level or policy.config.chargeback.level
+    metric = policy.config.chargeback.metric
+    report = results.get(
+        "chargeback",
+        (wanted, chosen_level, metric),
+        lambda: on_rollup(
+            lambda t: chargeback_of(t, policy.config, wanted, level=chosen_level, metric=metric, metrics=metrics),
+            ledger.monthly,
+            ledger.table,
+        ),
     )
     return Chosen(report, tuple(reversed(known.periods)))
 
@@ -116,12 +130,13 @@ def chargeback(
     ledger: LedgerDep,
     policy: PolicyDep,
     metrics: MetricsDep,
+    results: ResultsDep,
     settings: SettingsDep,
     period: PagePeriod = None,
     level: LevelParam = None,
 ) -> HTMLResponse:
     """Each owner's direct and shared cost of one billing period, with budget, variance and change."""
-    chosen = chosen_chargeback(ledger, policy, metrics, period, level)
+    chosen = chosen_chargeback(ledger, policy, metrics, results, period, level)
     if chosen is None:
         return render(request, "chargeback.html", "chargeback", {"report": None, "ingest": ingest_command(settings)})
     report = chosen.report
@@ -163,13 +178,14 @@ def download(
     ledger: LedgerDep,
     policy: PolicyDep,
     metrics: MetricsDep,
+    results: ResultsDep,
     period: PagePeriod = None,
     level: LevelParam = None,
 ) -> FileResponse:
     """The chargeback report of the page as a CSV, XLSX or PDF file."""
     from cloudledger.reports.chargeback_files import write_chargeback
 
-    report = _required(chosen_chargeback(ledger, policy, metrics, period, level))
+    report = _required(chosen_chargeback(ledger, policy, metrics, results, period, level))
     company = policy.config.organization.name
     name = f"chargeback-{report.period}-{report.level}.{fmt}"
     return _stream(name, fmt, lambda path: write_chargeback([report], path, company))
@@ -180,6 +196,7 @@ def general_ledger(
     ledger: LedgerDep,
     policy: PolicyDep,
     metrics: MetricsDep,
+    results: ResultsDep,
     period: PagePeriod = None,
     level: LevelParam = None,
 ) -> FileResponse:
@@ -188,7 +205,7 @@ def general_ledger(
 
     if level not in (None, "cost_center"):
         raise bad("level", f"the general ledger posts to cost centers: use level=cost_center, not {level}")
-    report = _required(chosen_chargeback(ledger, policy, metrics, period, "cost_center"))
+    report = _required(chosen_chargeback(ledger, policy, metrics, results, period, "cost_center"))
     settings = policy.config.chargeback
     try:
         rows = general_ledger_rows(report, settings.memo, settings.suspense_account)

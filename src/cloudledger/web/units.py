@@ -15,6 +15,7 @@ from cloudledger.analyses.summary import on_rollup
 from cloudledger.analyses.unit_costs import UnitCostLine, UnitCostSeries, significant, unit_costs
 from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.params import check_range
+from cloudledger.api.results import ResultsDep
 from cloudledger.api.settings import ApiSettings
 from cloudledger.web.templating import ingest_command, render
 
@@ -100,6 +101,7 @@ def units(
     policy: PolicyDep,
     metrics: MetricsDep,
     settings: SettingsDep,
+    results: ResultsDep,
     start: FormStart = None,
     end: FormEnd = None,
 ) -> HTMLResponse:
@@ -121,8 +123,12 @@ def units(
         return render(request, "units.html", "units", {**hint, "missing": "config"})
     if metrics is None:
         return render(request, "units.html", "units", {**hint, "missing": "metrics"})
-    report = on_rollup(
-        lambda t: unit_costs(t, policy.config, metrics, start=start, end=end), ledger.daily, ledger.table
+    report = results.get(
+        "units",
+        (start, end),
+        lambda: on_rollup(
+            lambda t: unit_costs(t, policy.config, metrics, start=start, end=end), ledger.daily, ledger.table
+        ),
     )
     views = [SeriesView(series, i) for i, series in enumerate(report.series)]
     return render(request, "units.html", "units", {**hint, "views": views, "missing": None})
