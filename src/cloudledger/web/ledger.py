@@ -18,12 +18,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from cloudledger.analyses.explorer import bill_rows
 from cloudledger.analyses.reconcile import ledger_totals
+from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.deps import LedgerDep, SettingsDep
 from cloudledger.api.errors import ParameterError, bad
 from cloudledger.api.routes.ledger import history, versions
 from cloudledger.api.settings import ApiSettings
 from cloudledger.errors import LedgerError
-from cloudledger.ledger.read import open_ledger
+from cloudledger.ledger.read import LedgerView, open_ledger
+from cloudledger.ledger.rollups import ROWS
 from cloudledger.ledger.table import parse_as_of
 from cloudledger.web.templating import NAV, ingest_command, render
 
@@ -89,13 +91,34 @@ def version_totals(table: ir.Table) -> VersionTotals:
     return VersionTotals(dict(sorted(currencies.items())), dict(sorted(periods.items())))
 
 
+def rollup_totals(daily: ir.Table) -> VersionTotals:
+    """`version_totals` from the daily rollup: its sums, and its `x_rollup_rows` for the row counts (a table
+    without them, the ledger itself, raises AttributeError: `version_of` then reads the ledger)."""
+    rows = bill_rows(daily)
+    grouped = rows.group_by(period=rows.x_billing_period, currency=rows.BillingCurrency).aggregate(
+        billed=rows.BilledCost.sum(), effective=rows.EffectiveCost.sum(), rows=rows[ROWS].sum()
+    )
+    currencies: dict[str, Totals] = defaultdict(Totals)
+    periods: dict[tuple[str, str], Totals] = defaultdict(Totals)
+    for row in grouped.to_pyarrow().to_pylist():
+        part = Totals(row["billed"] or Decimal(0), row["effective"] or Decimal(0), int(row["rows"] or 0))
+        currencies[row["currency"] or ""] += part
+        periods[(row["period"], row["currency"] or "")] += part
+    return VersionTotals(dict(sorted(currencies.items())), dict(sorted(periods.items())))
+
+
+def version_of(view: LedgerView) -> VersionTotals:
+    """The totals of a snapshot, from its daily rollup when it has one."""
+    return on_rollup(lambda t: rollup_totals(t) if t is not view.table else version_totals(t), view.daily, view.table)
+
+
 def _latest_totals(request: Request, settings: ApiSettings) -> VersionTotals | None:
     """The latest version's totals, when the page views an older one (to show what changed since)."""
     if not request.query_params.get("as_of"):
         return None
     latest = open_ledger(settings.ledger_home)
     try:
-        return version_totals(latest.table)
+        return version_of(latest)
     finally:
         latest.close()
 
@@ -111,7 +134,7 @@ def ledger_page(request: Request, ledger: LedgerDep, settings: SettingsDep) -> H
         "totals": None,
     }
     if ledger is not None and ledger.snapshot.version is not None:
-        viewed, latest = version_totals(ledger.table), _latest_totals(request, settings)
+        viewed, latest = version_of(ledger), _latest_totals(request, settings)
         context.update(
             viewing=ledger.snapshot.version,
             viewing_time=ledger.snapshot.timestamp,
