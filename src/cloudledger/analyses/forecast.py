@@ -1,0 +1,219 @@
+"""Daily cost forecasts with their accuracy measured, not assumed.
+
+Each series is one scope's cost per charge day (total, or per provider or service) in one billing currency,
+missing days counted as zero. Candidate models (statsforecast): AutoETS and MSTL with a weekly season, and the
+seasonal-naive baseline (the same weekday last week). Each series keeps the model with the lowest MAPE in a
+rolling-origin backtest: the model is fitted on the days before each origin and forecasts the next `horizon`
+days, origins `step` days apart, so every error is one the model would have made at the time. The accuracy is
+reported by horizon (day 1, day 2, ...) for the chosen model and the baseline.
+
+Forecasts are statistical estimates: they are floats, rounded half-up to cents when reported; the actual cost
+they extend stays exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from cloudledger.analyses.explorer import bill_rows
+from cloudledger.analyses.rounding import round_half_up
+from cloudledger.errors import QueryError
+
+SEASON = 7
+BASELINE = "SeasonalNaive"
+MODELS = ("AutoETS", "MSTL", BASELINE)
+SCOPES = ("total", "ProviderName", "ServiceName")
+MIN_DAYS = 4 * SEASON
+"""Days a series needs before it is forecast (four weeks: a weekly season seen four times)."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """One scope's daily cost in one currency, first to last charge day, missing days as zero."""
+
+    scope: str
+    currency: str
+    start: date
+    values: tuple[float, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.scope}|{self.currency}"
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=len(self.values) - 1)
+
+
+def daily_series(
+    table: ir.Table, by: str = "total", metric: str = "EffectiveCost", end: date | None = None
+) -> list[Series]:
+    """The daily series of `table` (the daily rollup answers: it keeps every column read here) per value of
+    `by` and billing currency, up to and including `end` (default: the last charge day)."""
+    if by not in SCOPES:
+        raise QueryError(f"cannot forecast by {by!r}; valid: {', '.join(SCOPES)}")
+    rows = bill_rows(table)
+    if end is not None:
+        rows = rows.filter(rows.ChargePeriodStart.date() <= end)
+    keys = {"day": rows.ChargePeriodStart.date(), "currency": rows.BillingCurrency}
+    if by != "total":
+        keys["scope"] = rows[by]
+    summed = rows.group_by(**keys).aggregate(amount=rows[metric].sum()).to_pyarrow().to_pylist()
+    grouped: dict[tuple[str, str], dict[date, float]] = {}
+    for row in summed:
+        scope = "total" if by == "total" else (row["scope"] or "(not set)")
+        grouped.setdefault((scope, row["currency"] or ""), {})[row["day"]] = float(row["amount"] or 0)
+    out = []
+    last = max((max(days) for days in grouped.values()), default=None)
+    for (scope, currency), days in sorted(grouped.items()):
+        first = min(days)
+        assert last is not None
+        length = (last - first).days + 1
+        out.append(Series(scope, currency, first, tuple(days.get(first + timedelta(d), 0.0) for d in range(length))))
+    return out
+
+
+def _frame(series: Sequence[Series]) -> pd.DataFrame:
+    parts = [
+        pd.DataFrame({"unique_id": s.key, "ds": pd.date_range(s.start, periods=len(s.values), freq="D"), "y": s.values})
+        for s in series
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def month_actuals(
+    table: ir.Table, last: date, by: str = "total", metric: str = "EffectiveCost"
+) -> dict[tuple[str, str], Decimal]:
+    """The exact cost per (scope, currency) from the first of `last`'s month to `last`, inclusive."""
+    rows = bill_rows(table)
+    day = rows.ChargePeriodStart.date()
+    rows = rows.filter((day >= last.replace(day=1)) & (day <= last))
+    keys = {"currency": rows.BillingCurrency, "scope": rows[by] if by != "total" else rows.BillingCurrency}
+    summed = rows.group_by(**keys).aggregate(amount=rows[metric].sum()).to_pyarrow().to_pylist()
+    out: dict[tuple[str, str], Decimal] = {}
+    for row in summed:
+        scope = "total" if by == "total" else (row["scope"] or "(not set)")
+        out[(scope, row["currency"] or "")] = row["amount"] or Decimal(0)
+    return out
+
+
+def _forecaster(n_jobs: int = 1) -> Any:
+    from statsforecast import StatsForecast
+    from statsforecast.models import MSTL, AutoETS, SeasonalNaive
+
+    models = [AutoETS(season_length=SEASON), MSTL(season_length=SEASON), SeasonalNaive(season_length=SEASON)]
+    return StatsForecast(models=models, freq="D", n_jobs=n_jobs)
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """One model's backtest errors: MAPE (%) by days ahead (1..horizon) and over all of them."""
+
+    model: str
+    by_horizon: tuple[float | None, ...]
+    overall: float | None
+
+
+@dataclass(frozen=True)
+class SeriesBacktest:
+    scope: str
+    currency: str
+    chosen: str
+    models: tuple[Accuracy, ...]
+
+    def accuracy(self, model: str) -> Accuracy:
+        return next(a for a in self.models if a.model == model)
+
+
+def _mape(actual: np.ndarray, predicted: np.ndarray) -> float | None:
+    """Mean absolute percentage error over the days with cost (days without cost have no percentage)."""
+    mask = actual != 0
+    if not mask.any():
+        return None
+    return float(np.mean(np.abs(actual[mask] - predicted[mask]) / np.abs(actual[mask])) * 100)
+
+
+def backtest(series: Sequence[Series], horizon: int = 14, windows: int = 4, n_jobs: int = 1) -> list[SeriesBacktest]:
+    """Rolling-origin backtest of every model on every series long enough (MIN_DAYS plus the windows)."""
+    usable = [s for s in series if len(s.values) >= MIN_DAYS + horizon * windows]
+    if not usable:
+        return []
+    cv = _forecaster(n_jobs).cross_validation(df=_frame(usable), h=horizon, n_windows=windows, step_size=horizon)
+    cv["step"] = (cv["ds"] - cv["cutoff"]).dt.days
+    out = []
+    for s in usable:
+        part = cv[cv["unique_id"] == s.key]
+        actual = part["y"].to_numpy()
+        models = []
+        for model in MODELS:
+            predicted = part[model].to_numpy()
+            steps = tuple(
+                _mape(actual[part["step"].to_numpy() == k], predicted[part["step"].to_numpy() == k])
+                for k in range(1, horizon + 1)
+            )
+            models.append(Accuracy(model, steps, _mape(actual, predicted)))
+        scored = [m for m in models if m.overall is not None]
+        chosen = min(scored, key=lambda m: (m.overall, m.model != BASELINE)).model if scored else BASELINE
+        out.append(SeriesBacktest(s.scope, s.currency, chosen, tuple(models)))
+    return out
+
+
+@dataclass(frozen=True)
+class MonthEnd:
+    """The month's cost so far (exact), the forecast of its remaining days and the total, with an 80 % interval."""
+
+    scope: str
+    currency: str
+    month: str
+    model: str
+    actual: Decimal
+    remaining: Decimal
+    total: Decimal
+    low: Decimal
+    high: Decimal
+
+
+def month_end(
+    series: Sequence[Series], actual: dict[tuple[str, str], Decimal], chosen: dict[str, str] | None = None
+) -> list[MonthEnd]:
+    """Each series' month-end forecast from its last day: `actual` is the month's exact cost so far per (scope,
+    currency); `chosen` the model per series key (default: AutoETS, or the baseline for short series)."""
+    out: list[MonthEnd] = []
+    usable = [s for s in series if len(s.values) >= MIN_DAYS]
+    if not usable:
+        return out
+    last = max(s.end for s in usable)
+    first_next = (last.replace(day=28) + timedelta(days=4)).replace(day=1)
+    left = (first_next - last).days - 1
+    month = last.strftime("%Y-%m")
+    if left == 0:
+        return [
+            MonthEnd(s.scope, s.currency, month, "none", a, Decimal(0), a, a, a)
+            for s in usable
+            for a in [actual.get((s.scope, s.currency), Decimal(0))]
+        ]
+    predicted = _forecaster().forecast(df=_frame(usable), h=left, level=[80])
+    for s in usable:
+        model = (chosen or {}).get(s.key, "AutoETS")
+        part = predicted[predicted["unique_id"] == s.key]
+        so_far = actual.get((s.scope, s.currency), Decimal(0))
+
+        def cents(column: str, frame: pd.DataFrame = part) -> Decimal:
+            return round_half_up(Decimal(str(float(frame[column].clip(lower=0).sum()))))
+
+        remaining = cents(model)
+        low, high = cents(f"{model}-lo-80"), cents(f"{model}-hi-80")
+        out.append(
+            MonthEnd(
+                s.scope, s.currency, month, model, so_far, remaining, so_far + remaining, so_far + low, so_far + high
+            )
+        )
+    return out
