@@ -34,6 +34,8 @@ BAD = [
     ("/api/v1/units?start=soon", 422, "start"),
     ("/api/v1/kpis?as_of_day=2025-13-01", 422, "as_of_day"),
     ("/api/v1/cloud?start=2025-02&end=2025-01", 422, "end"),
+    ("/api/v1/forecast?by=ResourceId", 422, "by"),
+    ("/api/v1/forecast?backtest=maybe", 422, "backtest"),
 ]
 
 

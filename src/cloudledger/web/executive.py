@@ -18,6 +18,7 @@ from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep, tables
 from cloudledger.api.params import MONTH_PATTERN
 from cloudledger.api.results import ResultsDep
+from cloudledger.api.routes.forecast import forecast_of
 from cloudledger.api.selection_params import Department, Environment, Providers, check_providers, selection_of
 from cloudledger.web.templating import ingest_command, render
 
@@ -74,5 +75,15 @@ def executive(
         return {"report": report, "charts": charts}
 
     shown = results.get("executive", (selection, day), compute)
-    context = {**shown, "options": options, "selection": selection, "period": day.strftime("%Y-%m")}
+    forecasts = {}
+    if selection.everything and day == latest:  # the month-end forecast of the whole bill, from the latest day
+        ends, _, _ = forecast_of(ledger, results, "total", "EffectiveCost", run_backtest=False)
+        forecasts = {e.currency: e for e in ends}
+    context = {
+        **shown,
+        "options": options,
+        "selection": selection,
+        "period": day.strftime("%Y-%m"),
+        "forecasts": forecasts,
+    }
     return render(request, "executive.html", "executive", context)
