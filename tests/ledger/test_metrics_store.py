@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 import cloudledger.ledger.state as state_module
 from cloudledger.analyses.metrics_csv import read_metrics_csv
@@ -47,6 +48,12 @@ def _revision(engine: sa.Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _head() -> str | None:
+    config = Config()
+    config.set_main_option("script_location", str(Path(state_module.__file__).parent / "migrations"))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 def test_migration_from_an_existing_0003_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'state.db'}"
     engine = sa.create_engine(url)
@@ -66,7 +73,7 @@ def test_migration_from_an_existing_0003_database(tmp_path: Path) -> None:
     engine.dispose()
 
     state = StateDB(url)
-    assert _revision(state.engine) == "0004"
+    assert _revision(state.engine) == _head()
     assert [r.id for r in state.ingests()] == ["before"]
     columns = {c["name"]: c for c in sa.inspect(state.engine).get_columns("business_metrics")}
     assert set(columns) == {"metric", "dimension", "date", "grain", "value", "loaded_at", "source_file"}
@@ -84,7 +91,7 @@ def test_migration_from_an_existing_0003_database(tmp_path: Path) -> None:
 
 def test_fresh_home(home: Home, store: MetricsStore) -> None:
     assert home.state_db_path.is_file()
-    assert _revision(store.engine) == "0004"
+    assert _revision(store.engine) == _head()
     assert store.metrics() == [] and store.points() == []
 
 

@@ -59,6 +59,28 @@ class BudgetScope(StrictModel):
         return "total" if self.kind == "total" else f"{self.kind}:{self.value}"
 
 
+def _positive(values: list[Decimal]) -> list[Decimal]:
+    if any(v <= 0 for v in values):
+        raise ValueError("thresholds are percentages of the budget above 0, e.g. [50, 80, 100]")
+    return sorted(set(values))
+
+
+class BudgetThresholds(StrictModel):
+    """When a budget alerts: percentages of its month's amount reached by the actual cost so far, and by the
+    forecast of the month's end. Each alerts once per month."""
+
+    actual: list[Decimal] = Field(
+        default_factory=lambda: [Decimal(50), Decimal(80), Decimal(100)],
+        description="Percentages of the budget the month's actual cost so far alerts at.",
+    )
+    forecast: list[Decimal] = Field(
+        default_factory=lambda: [Decimal(100)],
+        description="Percentages of the budget the month-end forecast alerts at.",
+    )
+
+    _positive = field_validator("actual", "forecast")(_positive)
+
+
 class Budget(StrictModel):
     """A budget: the same amount each month, or annual amounts phased over the months."""
 
@@ -75,6 +97,10 @@ class Budget(StrictModel):
     currency: str = "USD"
     metric: Metric = Field(default="EffectiveCost", description="Cost column compared with the budget.")
     owner: str | None = Field(default=None, description="Who answers for the budget (e-mail).")
+    thresholds: BudgetThresholds = Field(
+        default_factory=BudgetThresholds,
+        description="Alert thresholds, in % of the month's budget (default: actual 50, 80, 100; forecast 100).",
+    )
 
     _months = field_validator("start", "end")(check_month)
 
