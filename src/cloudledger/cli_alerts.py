@@ -30,6 +30,9 @@ MONEY = ("amount", "budgeted")
 
 def alerts(
     history: Annotated[bool, typer.Option("--history", help="List every alert recorded, without evaluating.")] = False,
+    send: Annotated[
+        bool, typer.Option("--send/--no-send", help="Send new alerts to the channels of `notifications:`.")
+    ] = True,
     home: HomeOption = None,
     config: ConfigOption = None,
     fmt: FormatOption = "table",
@@ -42,10 +45,10 @@ def alerts(
 
     Example: cloudledger alerts
     """
-    run_alerts(home_of(home), config, history, output_format(fmt), console())
+    run_alerts(home_of(home), config, history, send, output_format(fmt), console())
 
 
-def run_alerts(home: Home, config: Path | None, history: bool, fmt: OutputFormat, out: Console) -> None:
+def run_alerts(home: Home, config: Path | None, history: bool, send: bool, fmt: OutputFormat, out: Console) -> None:
     from cloudledger.ledger.alert_store import open_alerts
 
     store = open_alerts(home)
@@ -54,16 +57,51 @@ def run_alerts(home: Home, config: Path | None, history: bool, fmt: OutputFormat
             rows = [_row(c, seen.strftime("%Y-%m-%d %H:%M")) for seen, c in store.history()]
             render_rows(out, COLUMNS, rows, fmt, money_columns=MONEY, title="Budget alerts recorded")
             return
-        found = evaluate(home, config)
+        found, settings = evaluate(home, config)
         new = store.record(found)
+        deliveries = deliver(new, settings, store.engine) if send and settings is not None else {}
     finally:
         store.dispose()
-    rows = [_row(c, "now") for c in new]
+    rows = [{**_row(c, "now"), "sent to": deliveries.get(c.key, "")} for c in new]
     title = f"New budget alerts: {len(new)} (of {len(found)} thresholds reached this month)"
-    render_rows(out, COLUMNS, rows, fmt, money_columns=MONEY, title=title)
+    render_rows(out, (*COLUMNS, "sent to"), rows, fmt, money_columns=MONEY, title=title)
 
 
-def evaluate(home: Home, config: Path | None) -> list[Any]:
+def deliver(new: list[Any], config: Any, engine: Any) -> dict[str, str]:
+    """Send each new crossing to its budget's channels (the budget's `notify:`, else `notifications.budgets`);
+    per crossing key, what happened on each channel. A failed delivery is reported, never raised."""
+    from dataclasses import replace
+
+    from cloudledger.notify import Channel, SqlOutbox, budget_alert, send
+
+    notifications = config.notifications
+    channels = {c.name: c for c in notifications.channels}
+    routes = {b.name: b.notify for b in config.budgets}
+    outbox = SqlOutbox(engine)
+    report: dict[str, str] = {}
+    for crossing in new:
+        names = routes.get(crossing.budget) or notifications.budgets
+        targets = [Channel(name, channels[name].resolved_url()) for name in names if name in channels]
+        if not targets:
+            continue
+        link = f"{notifications.link.rstrip('/')}/budgets?period={crossing.period}" if notifications.link else None
+        alert = budget_alert(
+            crossing.budget,
+            crossing.period,
+            crossing.amount,
+            crossing.budgeted,
+            crossing.currency,
+            forecast=crossing.kind == "forecast",
+            threshold=int(crossing.threshold),
+            reasons=(crossing.summary(),),
+            link=link,
+        )
+        outcomes = send(replace(alert, key=crossing.key), targets, outbox=outbox)
+        report[crossing.key] = ", ".join(f"{d.channel}: {d.status}" for d in outcomes)
+    return report
+
+
+def evaluate(home: Home, config: Path | None) -> tuple[list[Any], Any]:
     """The thresholds the budgets of the ledger's latest billing period have reached."""
     from cloudledger.analyses.billing_periods import billing_periods
     from cloudledger.analyses.budget_alerts import crossings
@@ -76,7 +114,7 @@ def evaluate(home: Home, config: Path | None) -> list[Any]:
         view, cfg = context.view, context.config
         period = on_rollup(billing_periods, view.daily, view.table).latest
         if period is None or not cfg.budgets:
-            return []
+            return [], cfg
         report = on_rollup(
             lambda t: budget_status(t, cfg, start=period, end=period, metrics=context.metrics), view.monthly, view.table
         )
@@ -84,7 +122,7 @@ def evaluate(home: Home, config: Path | None) -> list[Any]:
         last = max((s.end for s in series), default=None)
         actual = on_rollup(lambda t: month_actuals(t, last), view.daily, view.table) if last else {}
     forecasts = {e.currency: e for e in month_end(series, actual)} if last else {}
-    return crossings(report.lines, cfg, forecasts)
+    return crossings(report.lines, cfg, forecasts), cfg
 
 
 def _row(crossing: Any, seen: str) -> dict[str, Any]:

@@ -4,7 +4,6 @@ each alerts once (the state DB remembers it)."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,13 +14,9 @@ from cloudledger.analyses.budgets import BudgetLine
 from cloudledger.analyses.forecast import MonthEnd
 from cloudledger.cli import app
 from cloudledger.config.load import load_config
-from cloudledger.home import Home
-from cloudledger.ledger.ingest import ingest
-from focus_rows import focus_row, write_focus_csv
+from partial_month import build, september
 
 D = Decimal
-PATTERN = [100, 120, 130, 125, 110, 60, 55]
-START, LAST = date(2025, 6, 1), date(2025, 9, 10)
 CONFIG = """
 budgets:
   - name: company
@@ -63,20 +58,6 @@ def test_defaults_apply_to_budgets_without_thresholds(tmp_path: Path) -> None:
     assert [(c.kind, c.threshold_text) for c in found] == [("actual", "50"), ("actual", "80")]
 
 
-def usage(day: date) -> dict[str, str]:
-    cost = str(PATTERN[day.weekday()])
-    return focus_row(
-        ChargePeriodStart=f"{day.isoformat()}T00:00:00Z",
-        ChargePeriodEnd=f"{(day + timedelta(days=1)).isoformat()}T00:00:00Z",
-        BillingPeriodStart=f"2025-{day.month:02d}-01T00:00:00Z",
-        BillingPeriodEnd=f"2025-{day.month + 1:02d}-01T00:00:00Z",
-        BilledCost=cost,
-        EffectiveCost=cost,
-        ListCost=cost,
-        ContractedCost=cost,
-    )
-
-
 def run(*args: str) -> list[dict[str, str]]:
     result = CliRunner().invoke(app, ["alerts", *args, "-f", "json"])
     assert result.exit_code == 0, result.output
@@ -85,12 +66,9 @@ def run(*args: str) -> list[dict[str, str]]:
 
 
 def test_each_crossing_alerts_once(tmp_path: Path) -> None:
-    home = Home(tmp_path / "home").ensure()
-    days = [START + timedelta(d) for d in range((LAST - START).days + 1)]
-    for month in (6, 7, 8, 9):
-        ingest(home, [write_focus_csv(tmp_path / f"m{month}.csv", [usage(d) for d in days if d.month == month])])
+    home = build(tmp_path)
     home.config_path.write_text(CONFIG, encoding="utf-8")
-    so_far = sum(PATTERN[date(2025, 9, d).weekday()] for d in range(1, 11))  # 1..10 September
+    so_far = september(1, 10)
     first = run("--home", str(home.root))
     by_key = {(r["budget"], r["kind"], r["threshold %"]) for r in first}
     expected_actual = {("company", "actual", t) for t in ("25", "50", "100") if so_far * 100 >= int(t) * 2000}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,36 +13,13 @@ from api_client import Api
 from cloudledger.api.app import create_app
 from cloudledger.api.settings import settings_from
 from cloudledger.home import Home
-from cloudledger.ledger.ingest import ingest
 from cloudledger.render import money
-from focus_rows import focus_row, write_focus_csv
-
-PATTERN = [100, 120, 130, 125, 110, 60, 55]
-START, LAST = date(2025, 6, 1), date(2025, 9, 10)
-
-
-def usage(day: date) -> dict[str, str]:
-    cost = str(PATTERN[day.weekday()])
-    return focus_row(
-        ChargePeriodStart=f"{day.isoformat()}T00:00:00Z",
-        ChargePeriodEnd=f"{(day + timedelta(days=1)).isoformat()}T00:00:00Z",
-        BillingPeriodStart=f"2025-{day.month:02d}-01T00:00:00Z",
-        BillingPeriodEnd=f"2025-{day.month + 1:02d}-01T00:00:00Z",
-        BilledCost=cost,
-        EffectiveCost=cost,
-        ListCost=cost,
-        ContractedCost=cost,
-    )
+from partial_month import LAST, build, september
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Api:
-    folder = tmp_path_factory.mktemp("forecast")
-    home = Home(folder / "home").ensure()
-    days = [START + timedelta(d) for d in range((LAST - START).days + 1)]
-    for month in (6, 7, 8, 9):
-        rows = [usage(d) for d in days if d.month == month]
-        ingest(home, [write_focus_csv(folder / f"m{month}.csv", rows)])
+    home = build(tmp_path_factory.mktemp("forecast"))
     home.config_path.write_text(
         "budgets:\n  - {name: company, scope: {total: true}, monthly: 4000, start: 2025-01}\n", encoding="utf-8"
     )
@@ -54,8 +30,7 @@ def test_the_month_end_is_the_exact_cost_so_far_plus_the_forecast_rest(api: Api)
     body = api.get("/api/v1/forecast", backtest="true").json()
     assert body["as_of_day"] == LAST.isoformat()
     [end] = body["month_end"]
-    so_far = sum(PATTERN[date(2025, 9, d).weekday()] for d in range(1, 11))
-    rest = sum(PATTERN[date(2025, 9, d).weekday()] for d in range(11, 31))
+    so_far, rest = september(1, 10), september(11, 30)
     assert Decimal(end["actual"]) == so_far
     assert Decimal(end["total"]) == Decimal(end["actual"]) + Decimal(end["remaining"])
     assert abs(float(end["remaining"]) - rest) / rest < 0.02

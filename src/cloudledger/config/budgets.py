@@ -97,6 +97,9 @@ class Budget(StrictModel):
     currency: str = "USD"
     metric: Metric = Field(default="EffectiveCost", description="Cost column compared with the budget.")
     owner: str | None = Field(default=None, description="Who answers for the budget (e-mail).")
+    notify: list[str] | None = Field(
+        default=None, description="Channels of `notifications:` this budget's alerts go to (default: its budgets:)."
+    )
     thresholds: BudgetThresholds = Field(
         default_factory=BudgetThresholds,
         description="Alert thresholds, in % of the month's budget (default: actual 50, 80, 100; forecast 100).",

@@ -10,6 +10,7 @@ from cloudledger.config.allocation import Allocation, Chargeback
 from cloudledger.config.base import StrictModel
 from cloudledger.config.budgets import Budget, BudgetFile
 from cloudledger.config.csv_mappings import CsvMapping
+from cloudledger.config.notifications import Notifications
 from cloudledger.config.organization import Organization
 from cloudledger.config.positions import Origin
 from cloudledger.config.tag_policy import TagPolicy
@@ -28,6 +29,9 @@ class CloudledgerConfig(StrictModel):
     budgets: list[Budget] = Field(default_factory=list, description="Budgets written in the file.")
     budget_files: list[BudgetFile] = Field(default_factory=list, description="Budgets kept in CSV files.")
     unit_costs: list[UnitCost] = Field(default_factory=list, description="Unit costs: cost ÷ business metric.")
+    notifications: Notifications = Field(
+        default_factory=Notifications, description="Channels (Slack, Teams, e-mail, webhooks) and who gets which alert."
+    )
     csv_mappings: list[CsvMapping] = Field(
         default_factory=list, description="Cost CSVs of other layouts and how their columns map to FOCUS."
     )

@@ -112,6 +112,7 @@ budgets:
     scope: {provider: AWS}
     monthly: 50000
     start: "2025-01"
+    thresholds: {actual: [50, 90, 100], forecast: [100, 120]}
   - name: production
     scope: {tag: {Environment: production}}
     monthly: 30000
@@ -140,6 +141,15 @@ unit_costs:
     grain: day
 """
 
+NOTIFICATIONS = """\
+notifications:
+  channels:
+    - {name: finops, url_env: CLOUDLEDGER_SLACK_FINOPS}
+    - {name: cloud-team, url: "mailtos://alerts:secret@smtp.acme.example?to=cloud@acme.example"}
+  budgets: [finops]
+  link: https://finops.acme.example
+"""
+
 CSV_MAPPINGS = """\
 csv_mappings:
   - name: reseller
@@ -161,6 +171,7 @@ EXAMPLES: dict[str, str] = {
     "budgets": BUDGETS,
     "budget_files": BUDGET_FILES,
     "unit_costs": UNIT_COSTS,
+    "notifications": NOTIFICATIONS,
     "csv_mappings": CSV_MAPPINGS,
 }
 """Top-level key → an example of that section."""

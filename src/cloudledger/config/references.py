@@ -50,6 +50,18 @@ def _elsewhere(config: CloudledgerConfig) -> Iterator[Problem]:
             message = _missing(org, kind, budget.scope.value)
             if message:
                 yield ("budgets", index, "scope", kind), f"budget {budget.name!r}: {message}"
+    channels = {c.name for c in config.notifications.channels}
+    listed = ", ".join(sorted(channels)) or "none: add them under notifications.channels"
+    for index, name in enumerate(config.notifications.budgets):
+        if name not in channels:
+            yield ("notifications", "budgets", index), f"unknown channel {name!r} (channels: {listed})"
+    for index, budget in enumerate(config.budgets):
+        for position, name in enumerate(budget.notify or []):
+            if name not in channels:
+                yield (
+                    ("budgets", index, "notify", position),
+                    f"budget {budget.name!r}: unknown channel {name!r} (channels: {listed})",
+                )
     for index, unit in enumerate(config.unit_costs):
         for level in ("department", "team"):
             name = getattr(unit, level)
