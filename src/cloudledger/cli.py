@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cloudledger import cli_alerts, cli_budgets, cli_config, cli_forecast, cli_serve, cli_tags
+from cloudledger import cli_alerts, cli_anomalies, cli_budgets, cli_config, cli_forecast, cli_serve, cli_tags
 from cloudledger import cli_policy_commands as policy_commands
 from cloudledger.cli_options import AsOfOption, ConfigOption, FormatOption, HomeOption, QuietOption
 from cloudledger.cli_units import units_app
@@ -258,6 +258,7 @@ app.command()(policy_commands.chargeback)
 app.command()(policy_commands.plan)
 app.command()(cli_budgets.budgets)
 app.command()(cli_forecast.forecast)
+app.command()(cli_anomalies.anomalies)
 app.command()(cli_alerts.alerts)
 app.command()(cli_tags.tags)
 app.command()(cli_config.check)
