@@ -29,12 +29,23 @@ def usage(day: date) -> dict[str, str]:
     )
 
 
+def exports(folder: Path, extra: list[dict[str, str]] | None = None) -> list[Path]:
+    """The ledger's rows as one FOCUS CSV per billing period in `folder` (with `extra` rows in their month)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    days = [START + timedelta(d) for d in range((LAST - START).days + 1)]
+    rows = [usage(d) for d in days] + (extra or [])
+    paths = []
+    for month in sorted({d.month for d in days}):
+        part = [r for r in rows if r["BillingPeriodStart"].startswith(f"2025-{month:02d}")]
+        paths.append(write_focus_csv(folder / f"m{month}.csv", part))
+    return paths
+
+
 def build(folder: Path) -> Home:
     """Ingest the ledger into a new home under `folder`."""
     home = Home(folder / "home").ensure()
-    days = [START + timedelta(d) for d in range((LAST - START).days + 1)]
-    for month in sorted({d.month for d in days}):
-        ingest(home, [write_focus_csv(folder / f"m{month}.csv", [usage(d) for d in days if d.month == month])])
+    for path in exports(folder):
+        ingest(home, [path])
     return home
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cloudledger import cli_alerts, cli_anomalies, cli_budgets, cli_config, cli_forecast, cli_serve, cli_tags
+from cloudledger import cli_alerts, cli_anomalies, cli_budgets, cli_config, cli_forecast, cli_serve, cli_tags, cli_watch
 from cloudledger import cli_policy_commands as policy_commands
 from cloudledger.cli_options import AsOfOption, ConfigOption, FormatOption, HomeOption, QuietOption
 from cloudledger.cli_units import units_app
@@ -260,6 +260,7 @@ app.command()(cli_budgets.budgets)
 app.command()(cli_forecast.forecast)
 app.command()(cli_anomalies.anomalies)
 app.command()(cli_alerts.alerts)
+app.command()(cli_watch.watch)
 app.command()(cli_tags.tags)
 app.command()(cli_config.check)
 app.add_typer(cli_config.config_app, name="config")

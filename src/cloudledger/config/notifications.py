@@ -41,6 +41,7 @@ class Notifications(StrictModel):
     budgets: list[str] = Field(
         default_factory=list, description="Channels every budget alert goes to, unless the budget names its own."
     )
+    anomalies: list[str] = Field(default_factory=list, description="Channels cost anomalies are sent to.")
     link: str | None = Field(
         default=None, description="The dashboard's address for links in messages, e.g. http://127.0.0.1:8000."
     )

@@ -147,6 +147,7 @@ notifications:
     - {name: finops, url_env: CLOUDLEDGER_SLACK_FINOPS}
     - {name: cloud-team, url: "mailtos://alerts:secret@smtp.acme.example?to=cloud@acme.example"}
   budgets: [finops]
+  anomalies: [finops, cloud-team]
   link: https://finops.acme.example
 """
 

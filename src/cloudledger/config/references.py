@@ -52,9 +52,10 @@ def _elsewhere(config: CloudledgerConfig) -> Iterator[Problem]:
                 yield ("budgets", index, "scope", kind), f"budget {budget.name!r}: {message}"
     channels = {c.name for c in config.notifications.channels}
     listed = ", ".join(sorted(channels)) or "none: add them under notifications.channels"
-    for index, name in enumerate(config.notifications.budgets):
-        if name not in channels:
-            yield ("notifications", "budgets", index), f"unknown channel {name!r} (channels: {listed})"
+    for section in ("budgets", "anomalies"):
+        for index, name in enumerate(getattr(config.notifications, section)):
+            if name not in channels:
+                yield ("notifications", section, index), f"unknown channel {name!r} (channels: {listed})"
     for index, budget in enumerate(config.budgets):
         for position, name in enumerate(budget.notify or []):
             if name not in channels:

@@ -1,0 +1,110 @@
+"""`cloudledger watch`: keep the ledger and its alerts current. Each round ingests the given exports (files
+already read are skipped), then checks the budgets' thresholds and looks for cost anomalies in the recent days,
+and sends what is new to the channels of `notifications:`; `--once` runs one round (for cron or a systemd
+timer)."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from cloudledger.cli_options import ConfigOption, HomeOption, console, home_of
+from cloudledger.home import Home
+
+RECENT_DAYS = 7
+"""Anomalies ending within this many days of the ledger's last charge day are sent (older ones were news before)."""
+
+
+def watch(
+    paths: Annotated[list[Path], typer.Argument(help="Billing files or folders to ingest each round.")],
+    every: Annotated[int, typer.Option("--every", min=10, metavar="SECONDS", help="Seconds between rounds.")] = 900,
+    once: Annotated[bool, typer.Option("--once", help="Run one round and stop (for cron or a systemd timer).")] = False,
+    home: HomeOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Ingest new exports, then check budgets and anomalies and send new alerts, every --every seconds.
+
+    Example: cloudledger watch ~/exports/ --every 3600
+    """
+    out = console()
+    while True:
+        watch_round(home_of(home), paths, config, out)
+        if once:
+            return
+        time.sleep(every)
+
+
+def watch_round(home: Home, paths: list[Path], config: Path | None, out: Console) -> dict[str, Any]:
+    """One round: ingest, budget alerts, anomalies; what it did (also printed as one line)."""
+    from cloudledger.cli_alerts import deliver, evaluate
+    from cloudledger.cli_ingest import run_ingest
+    from cloudledger.ledger.alert_store import open_alerts
+
+    summary = run_ingest(home, paths, force=False, quiet=True, fmt="table", console=Console(quiet=True), config=config)
+    store = open_alerts(home)
+    try:
+        found, settings = evaluate(home, config)
+        new = store.record(found)
+        sent = deliver(new, settings, store.engine) if settings is not None else {}
+        anomalies = send_anomalies(home, config, settings, store.engine)
+    finally:
+        store.dispose()
+    done = {
+        "ingest": summary.status,
+        "rows": summary.rows,
+        "budget alerts": len(new),
+        "budget alerts sent": len(sent),
+        "anomalies sent": anomalies,
+    }
+    out.print(", ".join(f"{key}: {value}" for key, value in done.items()), highlight=False)
+    return done
+
+
+def send_anomalies(home: Home, config: Path | None, settings: Any, engine: Any) -> int:
+    """Send the anomalies of the last RECENT_DAYS days to `notifications.anomalies`; each one once (an anomaly
+    that goes on keeps its first day, so its key), the whole bill's only when no narrower anomaly explains it.
+    The number of anomalies some channel received now."""
+    from cloudledger.analyses.anomalies import anomalies as find
+    from cloudledger.analyses.anomalies_model import ALL
+    from cloudledger.cli_policy import policy_context
+    from cloudledger.notify import Channel, SqlOutbox, anomaly_alert, send
+
+    notifications = settings.notifications if settings is not None else None
+    if notifications is None or not notifications.anomalies:
+        return 0
+    channels = {c.name: c for c in notifications.channels}
+    targets = [Channel(n, channels[n].resolved_url()) for n in notifications.anomalies if n in channels]
+    with policy_context(home, config, None) as context:
+        view = context.view
+        last = view.daily.ChargePeriodStart.max().to_pyarrow().as_py()
+        if last is None:
+            return 0
+        found = find(view.daily, view.table, since=last.date() - timedelta(days=RECENT_DAYS))
+    outbox, count = SqlOutbox(engine), 0
+    narrow = [a for a in found if a.scope.provider != ALL]
+    for anomaly in found:
+        overlapped = any(n.start <= anomaly.end and anomaly.start <= n.end for n in narrow)
+        if anomaly.scope.provider == ALL and overlapped:
+            continue  # the whole bill's rise is the narrower anomaly's, already sent
+        parts = (anomaly.scope.provider, anomaly.scope.service, anomaly.scope.sub_account)
+        scope = " / ".join(p for p in parts if p and p != ALL) or "the whole bill"
+        cause = anomaly.top_cause()
+        reasons = (f"{cause.dimension} {cause.value}: {cause.share:.0%} of the rise",) if cause is not None else ()
+        link = f"{notifications.link.rstrip('/')}/explorer" if notifications.link else None
+        alert = anomaly_alert(
+            scope,
+            anomaly.start.isoformat(),
+            anomaly.actual,
+            anomaly.expected,
+            anomaly.currency,
+            reasons=reasons,
+            link=link,
+        )
+        deliveries = send(alert, targets, outbox=outbox)
+        count += any(d.status == "delivered" for d in deliveries)
+    return count
