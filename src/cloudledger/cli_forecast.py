@@ -35,8 +35,9 @@ def forecast(
 ) -> None:
     """Forecast this month's end: the exact cost so far plus the forecast of the remaining days, 80 % interval.
 
-    Models: AutoETS and MSTL (weekly season), and the seasonal-naive baseline; with --backtest each series keeps
-    the model with the lowest backtest MAPE, and the MAPE by days ahead is shown for it and the baseline.
+    Models: AutoETS and MSTL (weekly season), and the seasonal-naive baseline; each series keeps the model with
+    the lowest MAPE in a backtest on the ledger's own past (the baseline when it is too short); --backtest shows
+    the MAPE by days ahead for that model and the baseline.
 
     Example: cloudledger forecast --by ProviderName --backtest
     """
@@ -69,7 +70,7 @@ def run_forecast(
             return
         last = max(s.end for s in series)
         actual = on_rollup(lambda t: month_actuals(t, last, by, metric), view.daily, view.table)
-    scores = backtest(series, horizon, windows) if run_backtest else []
+    scores = backtest(series, horizon, windows)  # always: the month end uses each series' best model
     chosen = {f"{b.scope}|{b.currency}": b.chosen for b in scores}
     ends = month_end(series, actual, chosen)
     rows: list[dict[str, Any]] = [
@@ -87,7 +88,7 @@ def run_forecast(
         for e in ends
     ]
     render_rows(out, MONTH_END, rows, fmt, money_columns=MONEY, title=f"Month-end {metric} forecast, as of {last}")
-    if scores:
+    if scores and run_backtest:
         days = [d for d in SHOWN_DAYS if d <= horizon]
         columns = ("scope", "currency", "model", *(f"MAPE day {d} %" for d in days), "MAPE all %")
         table = []

@@ -61,7 +61,8 @@ class ForecastResponse(BaseModel):
 def forecast_of(
     ledger: LedgerView, results: Results, by: str, metric: str, run_backtest: bool, horizon: int = 14, windows: int = 4
 ) -> tuple[list[MonthEnd], list[SeriesBacktest], str | None]:
-    """The month-end forecasts (with the models the backtest chose when run), remembered for the data."""
+    """The month-end forecasts, each series with the model its backtest chose (the scores returned only when
+    `run_backtest`), remembered for the data."""
 
     def compute() -> tuple[list[MonthEnd], list[SeriesBacktest], str | None]:
         series = on_rollup(lambda t: daily_series(t, by, metric), ledger.daily, ledger.table)
@@ -69,11 +70,12 @@ def forecast_of(
             return [], [], None
         last = max(s.end for s in series)
         actual = on_rollup(lambda t: month_actuals(t, last, by, metric), ledger.daily, ledger.table)
-        scores = backtest(series, horizon, windows) if run_backtest else []
+        scores = backtest(series, horizon, windows)  # always: the month end uses each series' best model
         chosen = {f"{b.scope}|{b.currency}": b.chosen for b in scores}
         return month_end_of(series, actual, chosen), scores, last.isoformat()
 
-    return results.get("forecast", (by, metric, run_backtest, horizon, windows), compute)
+    ends, scores, day = results.get("forecast", (by, metric, horizon, windows), compute)
+    return ends, (scores if run_backtest else []), day
 
 
 @router.get("/forecast", response_model=ForecastResponse)
@@ -87,7 +89,8 @@ def forecast(
     ] = False,
 ) -> ForecastResponse:
     """This month's end per scope and currency: the exact cost so far plus the forecast of the remaining days,
-    with an 80 % interval; with `backtest=true`, each model's MAPE by days ahead (rolling origins, 14 days).
+    with an 80 % interval, each series forecast by the model its backtest chose; with `backtest=true`, each
+    model's MAPE by days ahead (rolling origins, 14 days).
 
     Example: `/api/v1/forecast?by=ProviderName&backtest=true`"""
     if ledger is None:
