@@ -12,13 +12,14 @@ from fastapi.responses import HTMLResponse
 
 from cloudledger.analyses.billing_periods import BillingPeriods, billing_periods
 from cloudledger.analyses.budget_plan import CONFIG
-from cloudledger.analyses.budgets import BudgetLine, budget_status
+from cloudledger.analyses.budgets import BudgetLine
 from cloudledger.analyses.rounding import round_half_up
 from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.errors import bad
 from cloudledger.api.params import MONTH_PATTERN
 from cloudledger.api.results import ResultsDep
+from cloudledger.api.routes.policy import remembered_budgets
 from cloudledger.config.model import CloudledgerConfig
 from cloudledger.web.templating import ingest_command, render
 
@@ -156,13 +157,7 @@ def budgets(
     config = policy.config
     starts = _annual_starts(config, chosen)
     first = min([chosen, *starts.values()])
-    report = results.get(
-        "budgets",
-        (first, chosen),
-        lambda: on_rollup(
-            lambda t: budget_status(t, config, start=first, end=chosen, metrics=metrics), ledger.monthly, ledger.table
-        ),
-    )
+    report = remembered_budgets(ledger, config, metrics, results, first, chosen)
     rows = budget_rows(report.lines, chosen, starts)
     context = {
         "rows": rows,

@@ -15,13 +15,13 @@ from fastapi.responses import FileResponse, HTMLResponse
 from starlette.background import BackgroundTask
 
 from cloudledger.analyses.billing_periods import billing_periods
-from cloudledger.analyses.chargeback import chargeback as chargeback_of
 from cloudledger.analyses.chargeback_model import LEVELS, UNALLOCATED, ChargebackLine, ChargebackReport, Level
 from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.errors import bad
 from cloudledger.api.params import MONTH_PATTERN, LevelParam
 from cloudledger.api.results import Results, ResultsDep
+from cloudledger.api.routes.allocation import remembered_chargeback
 from cloudledger.errors import ConfigError, LedgerError, QueryError
 from cloudledger.web.templating import ingest_command, render
 
@@ -67,15 +67,7 @@ def chosen_chargeback(
         raise bad("period", f"the ledger holds no billing period {wanted}; it holds {held}")
     chosen_level = level or policy.config.chargeback.level
     metric = policy.config.chargeback.metric
-    report = results.get(
-        "chargeback",
-        (wanted, chosen_level, metric),
-        lambda: on_rollup(
-            lambda t: chargeback_of(t, policy.config, wanted, level=chosen_level, metric=metric, metrics=metrics),
-            ledger.monthly,
-            ledger.table,
-        ),
-    )
+    report = remembered_chargeback(ledger, policy.config, metrics, results, wanted, chosen_level, metric)
     return Chosen(report, tuple(reversed(known.periods)))
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import ibis.expr.types as ir
 from fastapi import APIRouter
 
 from cloudledger.analyses.allocation import AllocationQuery, allocate
 from cloudledger.analyses.chargeback import chargeback as chargeback_of
+from cloudledger.analyses.chargeback_model import ChargebackReport, Level
 from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.convert import allocation_response, chargeback_response
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep
 from cloudledger.api.models_policy import AllocationResponse, ChargebackResponse
 from cloudledger.api.params import EndMonth, LevelParam, MetricParam, Period, StartMonth, check_range
-from cloudledger.api.results import ResultsDep
+from cloudledger.api.results import Results, ResultsDep
+from cloudledger.config.model import CloudledgerConfig
+from cloudledger.ledger.read import LedgerView
 
 router = APIRouter(tags=["allocation"])
 
@@ -34,16 +38,26 @@ def chargeback(
     metric = metric or config.chargeback.metric
     if ledger is None:
         return ChargebackResponse(period=period, level=level, metric=metric, hint=EMPTY_HINT)
-    report = results.get(
-        "chargeback",
-        (period, level, metric),
-        lambda: on_rollup(
-            lambda t: chargeback_of(t, config, period, level=level, metric=metric, metrics=metrics),
-            ledger.monthly,
-            ledger.table,
-        ),
-    )
+    report = remembered_chargeback(ledger, config, metrics, results, period, level, metric)
     return chargeback_response(report)
+
+
+def remembered_chargeback(
+    ledger: LedgerView,
+    config: CloudledgerConfig,
+    metrics: ir.Table | None,
+    results: Results,
+    period: str,
+    level: Level,
+    metric: str,
+) -> ChargebackReport:
+    """One period's chargeback, on the monthly rollup when it can answer, remembered for the data (this route
+    and the Chargeback page share it)."""
+
+    def run(table: ir.Table) -> ChargebackReport:
+        return chargeback_of(table, config, period, level=level, metric=metric, metrics=metrics)
+
+    return results.get("chargeback", (period, level, metric), lambda: on_rollup(run, ledger.monthly, ledger.table))
 
 
 @router.get("/allocation", response_model=AllocationResponse)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import ibis
+import ibis.expr.types as ir
 from fastapi import APIRouter, Query
 
-from cloudledger.analyses.budgets import budget_status
+from cloudledger.analyses.budgets import BudgetReport, budget_status
 from cloudledger.analyses.metrics_csv import metrics_arrow
 from cloudledger.analyses.summary import on_rollup
 from cloudledger.analyses.tag_compliance import tag_compliance
@@ -16,7 +17,9 @@ from cloudledger.api.convert import budgets_response, compliance_response, units
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep
 from cloudledger.api.models_policy import BudgetsResponse, ComplianceResponse, UnitsResponse
 from cloudledger.api.params import EndDate, EndMonth, MetricParam, StartDate, StartMonth, check_range
-from cloudledger.api.results import ResultsDep
+from cloudledger.api.results import Results, ResultsDep
+from cloudledger.config.model import CloudledgerConfig
+from cloudledger.ledger.read import LedgerView
 
 router = APIRouter(tags=["policy"])
 
@@ -60,16 +63,24 @@ def budgets(
     check_range(start, end)
     if ledger is None:
         return BudgetsResponse(hint=EMPTY_HINT)
-    report = results.get(
-        "budgets",
-        (start, end),
-        lambda: on_rollup(
-            lambda t: budget_status(t, policy.config, start=start, end=end, metrics=metrics),
-            ledger.monthly,
-            ledger.table,
-        ),
-    )
-    return budgets_response(report)
+    return budgets_response(remembered_budgets(ledger, policy.config, metrics, results, start, end))
+
+
+def remembered_budgets(
+    ledger: LedgerView,
+    config: CloudledgerConfig,
+    metrics: ir.Table | None,
+    results: Results,
+    start: str | None,
+    end: str | None,
+) -> BudgetReport:
+    """Every budget from `start` to `end` against its actual, on the monthly rollup when it can answer,
+    remembered for the data (this route and the Budgets page share it)."""
+
+    def run(table: ir.Table) -> BudgetReport:
+        return budget_status(table, config, start=start, end=end, metrics=metrics)
+
+    return results.get("budgets", (start, end), lambda: on_rollup(run, ledger.monthly, ledger.table))
 
 
 @router.get("/units", response_model=UnitsResponse)
