@@ -106,7 +106,7 @@ def evaluate(home: Home, config: Path | None) -> tuple[list[Any], Any]:
     from cloudledger.analyses.billing_periods import billing_periods
     from cloudledger.analyses.budget_alerts import crossings
     from cloudledger.analyses.budgets import budget_status
-    from cloudledger.analyses.forecast import backtest, daily_series, month_actuals, month_end
+    from cloudledger.analyses.forecast import month_end_forecast
     from cloudledger.analyses.summary import on_rollup
     from cloudledger.cli_policy import policy_context
 
@@ -118,11 +118,7 @@ def evaluate(home: Home, config: Path | None) -> tuple[list[Any], Any]:
         report = on_rollup(
             lambda t: budget_status(t, cfg, start=period, end=period, metrics=context.metrics), view.monthly, view.table
         )
-        series = on_rollup(daily_series, view.daily, view.table)
-        last = max((s.end for s in series), default=None)
-        actual = on_rollup(lambda t: month_actuals(t, last), view.daily, view.table) if last else {}
-    chosen = {f"{b.scope}|{b.currency}": b.chosen for b in backtest(series)}
-    forecasts = {e.currency: e for e in month_end(series, actual, chosen)} if last else {}
+        forecasts = {e.currency: e for e in month_end_forecast(view).ends}
     return crossings(report.lines, cfg, forecasts), cfg
 
 

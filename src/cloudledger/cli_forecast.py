@@ -58,21 +58,15 @@ def run_forecast(
     fmt: OutputFormat,
     out: Console,
 ) -> None:
-    from cloudledger.analyses.forecast import BASELINE, backtest, daily_series, month_actuals, month_end
-    from cloudledger.analyses.summary import on_rollup
+    from cloudledger.analyses.forecast import BASELINE, month_end_forecast
     from cloudledger.cli_policy import policy_context
 
     with policy_context(home, config, as_of) as context:
-        view = context.view
-        series = on_rollup(lambda t: daily_series(t, by, metric), view.daily, view.table)
-        if not series:
-            out.print("No cost to forecast yet.")
-            return
-        last = max(s.end for s in series)
-        actual = on_rollup(lambda t: month_actuals(t, last, by, metric), view.daily, view.table)
-    scores = backtest(series, horizon, windows)  # always: the month end uses each series' best model
-    chosen = {f"{b.scope}|{b.currency}": b.chosen for b in scores}
-    ends = month_end(series, actual, chosen)
+        forecast = month_end_forecast(context.view, by, metric, horizon, windows)
+    ends, scores, last = forecast.ends, forecast.scores, forecast.last_day
+    if last is None:
+        out.print("No cost to forecast yet.")
+        return
     rows: list[dict[str, Any]] = [
         {
             "scope": e.scope,

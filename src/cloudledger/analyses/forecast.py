@@ -25,6 +25,7 @@ import pandas as pd
 
 from cloudledger.analyses.explorer import bill_rows
 from cloudledger.analyses.rounding import round_half_up
+from cloudledger.analyses.summary import TableSource, on_rollup
 from cloudledger.errors import QueryError
 
 SEASON = 7
@@ -219,3 +220,28 @@ def month_end(
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class MonthEndForecast:
+    """Every series' month end, each with the model its backtest chose, and the backtest itself."""
+
+    ends: tuple[MonthEnd, ...]
+    scores: tuple[SeriesBacktest, ...]
+    last_day: date | None
+    """The ledger's last charge day the forecasts start from (None when there is no cost)."""
+
+
+def month_end_forecast(
+    tables: TableSource, by: str = "total", metric: str = "EffectiveCost", horizon: int = 14, windows: int = 4
+) -> MonthEndForecast:
+    """The month ends of `by`'s series (read from the daily rollup when it can answer), each forecast by the
+    model its rolling-origin backtest chose (the baseline for a series too short to backtest)."""
+    series = on_rollup(lambda t: daily_series(t, by, metric), tables.daily, tables.ledger)
+    if not series:
+        return MonthEndForecast((), (), None)
+    last = max(s.end for s in series)
+    actual = on_rollup(lambda t: month_actuals(t, last, by, metric), tables.daily, tables.ledger)
+    scores = backtest(series, horizon, windows)
+    chosen = {f"{b.scope}|{b.currency}": b.chosen for b in scores}
+    return MonthEndForecast(tuple(month_end(series, actual, chosen)), tuple(scores), last)

@@ -8,9 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from cloudledger.analyses.forecast import MonthEnd, SeriesBacktest, backtest, daily_series, month_actuals
-from cloudledger.analyses.forecast import month_end as month_end_of
-from cloudledger.analyses.summary import on_rollup
+from cloudledger.analyses.forecast import MonthEnd, SeriesBacktest, month_end_forecast
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep
 from cloudledger.api.results import Results, ResultsDep
 from cloudledger.config.allocation import Metric
@@ -64,18 +62,11 @@ def forecast_of(
     """The month-end forecasts, each series with the model its backtest chose (the scores returned only when
     `run_backtest`), remembered for the data."""
 
-    def compute() -> tuple[list[MonthEnd], list[SeriesBacktest], str | None]:
-        series = on_rollup(lambda t: daily_series(t, by, metric), ledger.daily, ledger.table)
-        if not series:
-            return [], [], None
-        last = max(s.end for s in series)
-        actual = on_rollup(lambda t: month_actuals(t, last, by, metric), ledger.daily, ledger.table)
-        scores = backtest(series, horizon, windows)  # always: the month end uses each series' best model
-        chosen = {f"{b.scope}|{b.currency}": b.chosen for b in scores}
-        return month_end_of(series, actual, chosen), scores, last.isoformat()
-
-    ends, scores, day = results.get("forecast", (by, metric, horizon, windows), compute)
-    return ends, (scores if run_backtest else []), day
+    found = results.get(
+        "forecast", (by, metric, horizon, windows), lambda: month_end_forecast(ledger, by, metric, horizon, windows)
+    )
+    day = found.last_day.isoformat() if found.last_day is not None else None
+    return list(found.ends), (list(found.scores) if run_backtest else []), day
 
 
 @router.get("/forecast", response_model=ForecastResponse)
