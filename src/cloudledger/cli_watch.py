@@ -1,5 +1,6 @@
-"""`cloudledger watch`: keep the ledger and its alerts current. Each round ingests the given exports (files
-already read are skipped), then checks the budgets' thresholds and looks for cost anomalies in the recent days,
+"""`cloudledger watch`: keep the ledger and its alerts current. Each round syncs the storage URLs given (only new
+or changed deliveries are downloaded) and ingests them and the local exports given (files already read are
+skipped), then checks the budgets' thresholds and looks for cost anomalies in the recent days,
 and sends what is new to the channels of `notifications:`; `--once` runs one round (for cron or a systemd
 timer)."""
 
@@ -21,42 +22,57 @@ RECENT_DAYS = 7
 
 
 def watch(
-    paths: Annotated[list[Path], typer.Argument(help="Billing files or folders to ingest each round.")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SOURCE...",
+            help="Billing files or folders, or storage URLs (s3://, azure://, gs://) to sync, each round.",
+        ),
+    ],
     every: Annotated[int, typer.Option("--every", min=10, metavar="SECONDS", help="Seconds between rounds.")] = 900,
     once: Annotated[bool, typer.Option("--once", help="Run one round and stop (for cron or a systemd timer).")] = False,
     home: HomeOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Ingest new exports, then check budgets and anomalies and send new alerts, every --every seconds.
+    """Sync and ingest new exports, then check budgets and anomalies and send new alerts, every --every seconds.
 
-    Example: cloudledger watch ~/exports/ --every 3600
+    Example: cloudledger watch s3://acme-billing/cur2/ ~/exports/gcp/ --every 3600
     """
     out = console()
     while True:
-        watch_round(home_of(home), paths, config, out)
+        watch_round(home_of(home), sources, config, out)
         if once:
             return
         time.sleep(every)
 
 
-def watch_round(home: Home, paths: list[Path], config: Path | None, out: Console) -> dict[str, Any]:
-    """One round: ingest, budget alerts, anomalies; what it did (also printed as one line)."""
+def watch_round(home: Home, sources: list[str], config: Path | None, out: Console) -> dict[str, Any]:
+    """One round: sync, ingest, budget alerts, anomalies; what it did (also printed as one line)."""
     from cloudledger.cli_alerts import deliver, evaluate
     from cloudledger.cli_ingest import run_ingest
     from cloudledger.ledger.alert_store import open_alerts
 
-    summary = run_ingest(home, paths, force=False, quiet=True, fmt="table", console=Console(quiet=True), config=config)
-    store = open_alerts(home)
-    try:
-        found, settings = evaluate(home, config)
-        new = store.record(found)
-        sent = deliver(new, settings, store.engine) if settings is not None else {}
-        anomalies = send_anomalies(home, config, settings, store.engine)
-    finally:
-        store.dispose()
+    paths, downloaded = synced_paths(home, sources)
+    quiet = Console(quiet=True)
+    ingest = (
+        run_ingest(home, paths, force=False, quiet=True, fmt="table", console=quiet, config=config) if paths else None
+    )
+    new: list[Any] = []
+    sent: dict[str, Any] = {}
+    anomalies = 0
+    if home.ledger_path.exists():  # nothing to check before the first export lands
+        store = open_alerts(home)
+        try:
+            found, settings = evaluate(home, config)
+            new = store.record(found)
+            sent = deliver(new, settings, store.engine) if settings is not None else {}
+            anomalies = send_anomalies(home, config, settings, store.engine)
+        finally:
+            store.dispose()
     done = {
-        "ingest": summary.status,
-        "rows": summary.rows,
+        **({"downloaded": downloaded} if downloaded is not None else {}),
+        "ingest": ingest.status if ingest is not None else "nothing to ingest yet",
+        "rows": ingest.rows if ingest is not None else 0,
         "budget alerts": len(new),
         "budget alerts sent": len(sent),
         "anomalies sent": anomalies,
@@ -65,13 +81,44 @@ def watch_round(home: Home, paths: list[Path], config: Path | None, out: Console
     return done
 
 
+def synced_paths(home: Home, sources: list[str]) -> tuple[list[Path], int | None]:
+    """The local paths to ingest: each storage URL synced into the home's mirror first (its folder, once it holds
+    billing files), other sources as given; and the number of files downloaded (None without a storage URL)."""
+    from cloudledger.connectors.sync import sync
+
+    paths: list[Path] = []
+    downloaded: int | None = None
+    for source in sources:
+        if "://" not in source or source.lower().startswith("file://"):
+            paths.append(Path(source.removeprefix("file://")))
+            continue
+        result = sync(home, source)
+        downloaded = (downloaded or 0) + len(result.fetch)
+        if _holds_billing_files(result.folder):
+            paths.append(result.folder)
+    return paths, downloaded
+
+
+def _holds_billing_files(folder: Path) -> bool:
+    from cloudledger.errors import InputError
+    from cloudledger.sources.files import expand_paths
+
+    if not folder.is_dir():
+        return False
+    try:
+        return bool(expand_paths([folder]))
+    except InputError:
+        return False
+
+
 def send_anomalies(home: Home, config: Path | None, settings: Any, engine: Any) -> int:
     """Send the anomalies of the last RECENT_DAYS days to `notifications.anomalies`; each one once (an anomaly
     that goes on keeps its first day, so its key), the whole bill's only when no narrower anomaly explains it.
-    The number of anomalies some channel received now."""
+    An anomaly marked as expected is not sent. The number of anomalies some channel received now."""
     from cloudledger.analyses.anomalies import anomalies as find
     from cloudledger.analyses.anomalies_model import ALL
     from cloudledger.cli_policy import policy_context
+    from cloudledger.ledger.anomaly_feedback import read_expected
     from cloudledger.notify import Channel, SqlOutbox, anomaly_alert, send
 
     notifications = settings.notifications if settings is not None else None
@@ -85,6 +132,8 @@ def send_anomalies(home: Home, config: Path | None, settings: Any, engine: Any) 
         if last is None:
             return 0
         found = find(view.daily, view.table, since=last.date() - timedelta(days=RECENT_DAYS))
+    expected = read_expected(home)
+    found = [a for a in found if a.id not in expected]
     outbox, count = SqlOutbox(engine), 0
     narrow = [a for a in found if a.scope.provider != ALL]
     for anomaly in found:

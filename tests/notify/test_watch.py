@@ -56,3 +56,35 @@ def test_a_round_ingests_and_sends_what_is_new_once(
     assert second.exit_code == 0, second.output
     assert "ingest: unchanged" in second.output and "budget alerts: 0" in second.output
     assert "anomalies sent: 0" in second.output and len(http_sink.to("/hook")) == 2
+
+
+def test_an_anomaly_marked_expected_is_not_sent(
+    tmp_path: Path, http_sink: HttpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cloudledger.analyses.anomalies import anomalies
+    from cloudledger.home import Home
+    from cloudledger.ledger.anomaly_feedback import open_feedback
+    from cloudledger.ledger.ingest import ingest
+    from cloudledger.ledger.read import open_ledger
+
+    spike = usage(LAST)
+    for column in ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost"):
+        spike[column] = "4000"
+    folder = tmp_path / "exports"
+    home = Home(tmp_path / "home").ensure()
+    for path in exports(folder, [spike]):
+        ingest(home, [path])
+    (home.root / "cloudledger.yaml").write_text(CONFIG, encoding="utf-8")
+    view = open_ledger(home)
+    found = anomalies(view.daily, view.table, causes=False)
+    assert found
+    store = open_feedback(home)
+    for anomaly in found:
+        store.mark_expected(anomaly, "planned backfill")
+    store.dispose()
+    monkeypatch.setenv("CLOUDLEDGER_TEST_HOOK", http_sink.url.replace("http://", "json://") + "/hook")
+    result = CliRunner().invoke(app, ["watch", str(folder), "--once", "--home", str(home.root)])
+    assert result.exit_code == 0, result.output
+    assert "ingest: unchanged" in result.output and "anomalies sent: 0" in result.output
+    titles = [p.json()["title"] for p in http_sink.to("/hook")]
+    assert len(titles) == 1 and "budget" in titles[0]  # the budget alert goes, the explained anomaly does not

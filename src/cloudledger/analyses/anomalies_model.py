@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,10 @@ class Thresholds:
     still going on the newest day is reported."""
     scale_days: int = 56
     """Days of past residuals whose MAD scales the score (at least 14 of them present)."""
+    shift_days: int = 7
+    """A run is part of a level shift when most of this many days before it, or after it, were elevated too."""
+    shift_percent: float = 50.0
+    """A day is elevated when its cost is above expected by at least this percent of it."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,13 @@ class Anomaly:
     max_score: float
     causes: tuple[Cause, ...] = field(default=())
     """The top values of each dimension not fixed by the scope, by share (filled by `root_causes`)."""
+
+    @property
+    def id(self) -> str:
+        """A short stable name: the same series, currency and first day give the same id on every run (an anomaly
+        that goes on keeps its first day)."""
+        parts = (self.scope.provider, self.scope.service, self.scope.sub_account, self.currency, self.start.isoformat())
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:10]
 
     @property
     def days(self) -> int:
