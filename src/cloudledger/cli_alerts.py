@@ -68,20 +68,19 @@ def run_alerts(home: Home, config: Path | None, history: bool, send: bool, fmt: 
 
 
 def deliver(new: list[Any], config: Any, engine: Any) -> dict[str, str]:
-    """Send each new crossing to its budget's channels (the budget's `notify:`, else `notifications.budgets`);
+    """Send each new crossing to its budget's channels (the budget's `notify:`, else `notifications.budgets` and its
+    department's or team's `notify:`);
     per crossing key, what happened on each channel. A failed delivery is reported, never raised."""
     from dataclasses import replace
 
-    from cloudledger.notify import Channel, SqlOutbox, budget_alert, send
+    from cloudledger.notify import SqlOutbox, budget_alert, send
+    from cloudledger.notify.routing import budget_channels, channels
 
     notifications = config.notifications
-    channels = {c.name: c for c in notifications.channels}
-    routes = {b.name: b.notify for b in config.budgets}
     outbox = SqlOutbox(engine)
     report: dict[str, str] = {}
     for crossing in new:
-        names = routes.get(crossing.budget) or notifications.budgets
-        targets = [Channel(name, channels[name].resolved_url()) for name in names if name in channels]
+        targets = channels(config, budget_channels(config, crossing.budget))
         if not targets:
             continue
         link = f"{notifications.link.rstrip('/')}/budgets?period={crossing.period}" if notifications.link else None

@@ -112,48 +112,77 @@ def _holds_billing_files(folder: Path) -> bool:
 
 
 def send_anomalies(home: Home, config: Path | None, settings: Any, engine: Any) -> int:
-    """Send the anomalies of the last RECENT_DAYS days to `notifications.anomalies`; each one once (an anomaly
-    that goes on keeps its first day, so its key), the whole bill's only when no narrower anomaly explains it.
-    An anomaly marked as expected is not sent. The number of anomalies some channel received now."""
-    from cloudledger.analyses.anomalies import anomalies as find
+    """Send the anomalies of the last RECENT_DAYS days to their channels (`notifications.anomalies` and the
+    owners' `notify:`); each one once (an anomaly that goes on keeps its first day, so its key), the whole bill's
+    only when no narrower anomaly explains it. An anomaly marked as expected is not sent. The number of anomalies
+    some channel received now."""
     from cloudledger.analyses.anomalies_model import ALL
-    from cloudledger.cli_policy import policy_context
-    from cloudledger.ledger.anomaly_feedback import read_expected
-    from cloudledger.notify import Channel, SqlOutbox, anomaly_alert, send
+    from cloudledger.notify import SqlOutbox, send
+    from cloudledger.notify.routing import anomaly_channels, channels
 
-    notifications = settings.notifications if settings is not None else None
-    if notifications is None or not notifications.anomalies:
+    if settings is None or not settings.notifications.channels:
         return 0
-    channels = {c.name: c for c in notifications.channels}
-    targets = [Channel(n, channels[n].resolved_url()) for n in notifications.anomalies if n in channels]
-    with policy_context(home, config, None) as context:
-        view = context.view
-        last = view.daily.ChargePeriodStart.max().to_pyarrow().as_py()
-        if last is None:
-            return 0
-        found = find(view.daily, view.table, since=last.date() - timedelta(days=RECENT_DAYS))
-    expected = read_expected(home)
-    found = [a for a in found if a.id not in expected]
+    found = recent_anomalies(home, config, with_owners=bool(settings.organization.departments))
     outbox, count = SqlOutbox(engine), 0
     narrow = [a for a in found if a.scope.provider != ALL]
     for anomaly in found:
         overlapped = any(n.start <= anomaly.end and anomaly.start <= n.end for n in narrow)
         if anomaly.scope.provider == ALL and overlapped:
             continue  # the whole bill's rise is the narrower anomaly's, already sent
-        parts = (anomaly.scope.provider, anomaly.scope.service, anomaly.scope.sub_account)
-        scope = " / ".join(p for p in parts if p and p != ALL) or "the whole bill"
-        cause = anomaly.top_cause()
-        reasons = (f"{cause.dimension} {cause.value}: {cause.share:.0%} of the rise",) if cause is not None else ()
-        link = f"{notifications.link.rstrip('/')}/explorer" if notifications.link else None
-        alert = anomaly_alert(
-            scope,
-            anomaly.start.isoformat(),
-            anomaly.actual,
-            anomaly.expected,
-            anomaly.currency,
-            reasons=reasons,
-            link=link,
-        )
-        deliveries = send(alert, targets, outbox=outbox)
-        count += any(d.status == "delivered" for d in deliveries)
+        targets = channels(settings, anomaly_channels(settings, anomaly))
+        if targets:
+            deliveries = send(anomaly_message(anomaly, settings.notifications.link), targets, outbox=outbox)
+            count += any(d.status == "delivered" for d in deliveries)
     return count
+
+
+def recent_anomalies(home: Home, config: Path | None, with_owners: bool) -> list[Any]:
+    """The anomalies ending in the last RECENT_DAYS days of the ledger that nobody marked as expected, with their
+    root causes (and the departments and teams owning them when `with_owners`)."""
+    from dataclasses import replace
+
+    from cloudledger.analyses.anomalies import anomalies as find
+    from cloudledger.analyses.anomaly_owners import owner_causes
+    from cloudledger.cli_policy import policy_context
+    from cloudledger.ledger.anomaly_feedback import read_expected
+
+    expected = read_expected(home)
+    with policy_context(home, config, None) as context:
+        view = context.view
+        last = view.daily.ChargePeriodStart.max().to_pyarrow().as_py()
+        if last is None:
+            return []
+        found = find(view.daily, view.table, since=last.date() - timedelta(days=RECENT_DAYS))
+        found = [a for a in found if a.id not in expected]
+        if with_owners:
+            found = [
+                replace(a, causes=a.causes + owner_causes(view.table, a, context.config, metrics=context.metrics))
+                for a in found
+            ]
+    return found
+
+
+def anomaly_message(anomaly: Any, link: str | None) -> Any:
+    """The alert of an anomaly: what rose, by how much, the top cause and owner, and the anomaly's page."""
+    from cloudledger.analyses.anomalies_model import ALL
+    from cloudledger.analyses.anomaly_owners import owner
+    from cloudledger.notify import anomaly_alert
+
+    parts = (anomaly.scope.provider, anomaly.scope.service, anomaly.scope.sub_account)
+    scope = " / ".join(p for p in parts if p and p != ALL) or "the whole bill"
+    cause = anomaly.top_cause()
+    reasons = [f"{cause.dimension} {cause.value}: {cause.share:.0%} of the rise"] if cause is not None else []
+    for level in ("department", "team"):
+        name = owner(anomaly, level)
+        share = next((c.share for c in anomaly.causes if c.dimension == level and c.value == name), None)
+        if name is not None and share is not None:
+            reasons.append(f"{level} {name}: {share:.0%} of the rise")
+    return anomaly_alert(
+        scope,
+        anomaly.start.isoformat(),
+        anomaly.actual,
+        anomaly.expected,
+        anomaly.currency,
+        reasons=tuple(reasons),
+        link=f"{link.rstrip('/')}/anomalies/{anomaly.id}" if link else None,
+    )

@@ -31,6 +31,10 @@ class Team(StrictModel):
     )
     cost_center: str | None = Field(default=None, description="Cost center code; default: the department's.")
     owner: str | None = Field(default=None, description="Who answers for the team's cost (e-mail).")
+    notify: list[str] = Field(
+        default_factory=list,
+        description="Channels of `notifications:` that get the team's budget alerts and the anomalies it owns.",
+    )
 
 
 class Department(StrictModel):
@@ -42,6 +46,10 @@ class Department(StrictModel):
     )
     cost_center: str | None = Field(default=None, description="Cost center code of the department's own cost.")
     owner: str | None = Field(default=None, description="Who answers for the department's cost (e-mail).")
+    notify: list[str] = Field(
+        default_factory=list,
+        description="Channels of `notifications:` that get the department's budget alerts and the anomalies it owns.",
+    )
     teams: list[Team] = Field(default_factory=list)
 
 

@@ -63,6 +63,21 @@ def _elsewhere(config: CloudledgerConfig) -> Iterator[Problem]:
                     ("budgets", index, "notify", position),
                     f"budget {budget.name!r}: unknown channel {name!r} (channels: {listed})",
                 )
+    for d_index, department in enumerate(org.departments):
+        owners: list[tuple[tuple[str | int, ...], str, list[str]]] = [
+            (("departments", d_index), department.name, department.notify)
+        ]
+        owners += [
+            (("departments", d_index, "teams", t_index), team.name, team.notify)
+            for t_index, team in enumerate(department.teams)
+        ]
+        for path, name, notify in owners:
+            for position, channel in enumerate(notify):
+                if channel not in channels:
+                    yield (
+                        ("organization", *path, "notify", position),
+                        f"{name!r}: unknown channel {channel!r} (channels: {listed})",
+                    )
     for index, unit in enumerate(config.unit_costs):
         for level in ("department", "team"):
             name = getattr(unit, level)

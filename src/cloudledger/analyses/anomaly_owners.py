@@ -1,0 +1,59 @@
+"""Whose anomaly it is: the departments and teams its rise belongs to, through the allocation.
+
+The anomaly's rows (its scope, its days and the same weekdays of the previous weeks, as the other root-cause
+dimensions read them) are allocated as the chargeback allocates (ownership rules, then shared-cost splits among
+those rows); per department and per team, actual − expected over the anomaly's days is ranked by its share of
+the rise. Cost no rule owns counts as "(unallocated)", so a rise nobody owns says so."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import ibis.expr.types as ir
+
+from cloudledger.analyses.allocation import DAY, AllocationQuery, allocate
+from cloudledger.analyses.anomalies_model import Anomaly, Cause
+from cloudledger.analyses.anomaly_causes import _ranked, _scoped_rows, _window
+from cloudledger.analyses.tag_values import TagResolver
+from cloudledger.config.model import CloudledgerConfig
+
+LEVELS = ("department", "team")
+UNALLOCATED = "(unallocated)"
+OWNED = 0.5
+"""An owner whose share of the rise is at least this is the anomaly's owner (its alerts go to its channels)."""
+
+
+def owner_causes(
+    ledger: ir.Table,
+    anomaly: Anomaly,
+    config: CloudledgerConfig,
+    tags: TagResolver | None = None,
+    metrics: ir.Table | None = None,
+    weeks: int = 4,
+) -> tuple[Cause, ...]:
+    """The top departments, then the top teams, by share of the anomaly's rise (none without an organisation)."""
+    if not config.organization.departments:
+        return ()
+    anomaly_days = [anomaly.start + timedelta(days=d) for d in range(anomaly.days)]
+    rows = _scoped_rows(ledger, anomaly, [d for day in anomaly_days for d in _window(day, weeks)])
+    allocated = allocate(rows, config, AllocationQuery("EffectiveCost", keep=(DAY,)), metrics, tags)
+    allocated = allocated.filter(allocated.currency == anomaly.currency)
+    summed = allocated.group_by(day=allocated[DAY], department=allocated.department, team=allocated.team).aggregate(
+        amount=allocated.amount.sum()
+    )
+    records = [
+        {**r, "department": r["department"] or UNALLOCATED, "team": r["team"] or UNALLOCATED}
+        for r in summed.to_pyarrow().to_pylist()
+    ]
+    causes: list[Cause] = []
+    for level in LEVELS:
+        causes.extend(_ranked(level, records, anomaly_days, weeks))
+    return tuple(causes)
+
+
+def owner(anomaly: Anomaly, level: str = "department") -> str | None:
+    """The department (or team) that accounts for at least half of the anomaly's rise, if one does."""
+    for cause in anomaly.causes:
+        if cause.dimension == level and cause.share >= OWNED and cause.value != UNALLOCATED:
+            return cause.value
+    return None
