@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bench.allocation import run_allocation
 from bench.allocation_report import render_allocation_text
+from bench.control import control_markdown, run_control, write_control_docs
 from bench.dashboard import dashboard_markdown, run_dashboard
 from bench.native_docs import render_native_text, run_native
 from bench.native_ingest import FORMATS
@@ -48,7 +49,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-allocation", action="store_true", help="skip the allocation and chargeback benchmark")
     parser.add_argument("--dashboard", action="store_true", help="only the dashboard API benchmark (demo company)")
     parser.add_argument("--dashboard-home", type=Path, help="an existing demo home for --dashboard")
+    parser.add_argument("--control", action="store_true", help="only forecasts and anomalies at scale (synthetic)")
+    parser.add_argument("--series", type=int, default=2000, help="series of --control")
+    parser.add_argument("--days", type=int, default=730, help="days per series of --control")
     args = parser.parse_args(argv)
+    if args.control:
+        results = run_control(args.series, args.days, args.out)
+        print(control_markdown(results["control"]))
+        if args.write_docs:
+            write_control_docs(results)
+            print(f"wrote {DOCS_PATH}", file=sys.stderr)
+        return 0
     results_path = args.out / "results.json"
     if args.docs_only:
         results = json.loads(results_path.read_text())

@@ -106,6 +106,7 @@ def evaluate(home: Home, config: Path | None) -> tuple[list[Any], Any]:
     from cloudledger.analyses.budget_alerts import crossings
     from cloudledger.analyses.budgets import budget_status
     from cloudledger.analyses.forecast import month_end_forecast
+    from cloudledger.analyses.forecast_scopes import budget_month_ends
     from cloudledger.analyses.summary import on_rollup
     from cloudledger.cli_policy import policy_context
 
@@ -118,7 +119,8 @@ def evaluate(home: Home, config: Path | None) -> tuple[list[Any], Any]:
             lambda t: budget_status(t, cfg, start=period, end=period, metrics=context.metrics), view.monthly, view.table
         )
         forecasts = {e.currency: e for e in month_end_forecast(view).ends}
-    return crossings(report.lines, cfg, forecasts), cfg
+        own = budget_month_ends(view, cfg, context.metrics)
+    return crossings(report.lines, cfg, forecasts, own), cfg
 
 
 def _row(crossing: Any, seen: str) -> dict[str, Any]:

@@ -36,6 +36,11 @@ BAD = [
     ("/api/v1/cloud?start=2025-02&end=2025-01", 422, "end"),
     ("/api/v1/forecast?by=ResourceId", 422, "by"),
     ("/api/v1/forecast?backtest=maybe", 422, "backtest"),
+    ("/api/v1/forecast/year?by=owner", 422, "by"),
+    ("/api/v1/anomalies?min_impact=lots", 422, "min_impact"),
+    ("/api/v1/anomalies/0123456789", 404, "anomaly_id"),
+    ("/api/v1/anomalies/{anomaly_id}?min_impact=-1", 422, "min_impact"),
+    ("/api/v1/alerts?period=June", 422, "period"),
 ]
 
 

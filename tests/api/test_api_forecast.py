@@ -15,6 +15,9 @@ from cloudledger.api.settings import settings_from
 from cloudledger.home import Home
 from cloudledger.render import money
 from partial_month import LAST, build, september
+from scope_ledger import LAST as SCOPES_LAST
+from scope_ledger import build as build_scopes
+from scope_ledger import daily_totals as scope_daily_totals
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +59,57 @@ def test_an_empty_home_has_a_hint(tmp_path: Path) -> None:
     home = Home(tmp_path / "empty").ensure()
     body = Api(create_app(settings_from(home.root))).get("/api/v1/forecast").json()
     assert body["hint"] and body["month_end"] == []
+
+
+@pytest.fixture(scope="module")
+def scoped(tmp_path_factory: pytest.TempPathFactory) -> Api:
+    home = build_scopes(tmp_path_factory.mktemp("forecast-scopes"))
+    return Api(create_app(settings_from(home.root, home.config_path)))
+
+
+def test_departments_month_ends_start_from_their_chargeback(scoped: Api) -> None:
+    body = scoped.get("/api/v1/forecast", by="department").json()
+    assert body["by"] == "department" and body["as_of_day"] == SCOPES_LAST.isoformat()
+    ends = {(e["scope"], e["currency"]): e for e in body["month_end"]}
+    lines = scoped.get("/api/v1/chargeback", period="2025-04", level="department").json()["lines"]
+    assert set(ends) == {(line["owner"], line["currency"]) for line in lines}
+    for line in lines:
+        end = ends[(line["owner"], line["currency"])]
+        assert abs(Decimal(end["actual"]) - Decimal(line["total"])) < Decimal("0.01")
+        assert Decimal(end["total"]) == Decimal(end["actual"]) + Decimal(end["remaining"])
+
+
+def test_budgets_are_forecast_in_their_own_currency(scoped: Api) -> None:
+    ends = {e["scope"]: e for e in scoped.get("/api/v1/forecast", by="budget").json()["month_end"]}
+    assert set(ends) == {"platform", "storage", "europe"}
+    assert ends["europe"]["currency"] == "EUR"
+    april = sum((v for d, v in scope_daily_totals("EUR").items() if d.month == 4), Decimal(0))
+    assert Decimal(ends["europe"]["actual"]) == april
+
+
+def test_the_year_view_has_twelve_months_per_scope(scoped: Api) -> None:
+    body = scoped.get("/api/v1/forecast/year", by="team").json()
+    month_ends = {(e["scope"], e["currency"]): e for e in scoped.get("/api/v1/forecast", by="team").json()["month_end"]}
+    assert {(s["scope"], s["currency"]) for s in body["series"]} == set(month_ends)
+    for series in body["series"]:
+        assert not series["yearly_season"]  # under four months of history
+        months = series["months"]
+        assert [m["month"] for m in months[:2]] == ["2025-04", "2025-05"] and len(months) == 12
+        end = month_ends[(series["scope"], series["currency"])]
+        assert months[0]["actual"] == end["actual"]
+        # the current month is the month-end forecast itself: both views say the same
+        assert (months[0]["forecast"], months[0]["low"], months[0]["high"]) == (end["total"], end["low"], end["high"])
+        assert all(Decimal(m["low"]) <= Decimal(m["forecast"]) <= Decimal(m["high"]) for m in months)
+        assert all(Decimal(m["actual"]) == 0 for m in months[1:])
+
+
+@pytest.mark.parametrize("url", ["/api/v1/forecast", "/api/v1/forecast/year"])
+def test_an_unknown_scope_names_the_parameter(scoped: Api, url: str) -> None:
+    response = scoped.get(url, by="owner")
+    assert response.status_code == 422 and response.json()["error"]["parameter"] == "by"
+
+
+def test_an_empty_home_has_a_hint_for_the_year_too(tmp_path: Path) -> None:
+    home = Home(tmp_path / "empty").ensure()
+    body = Api(create_app(settings_from(home.root))).get("/api/v1/forecast/year", by="department").json()
+    assert body["hint"] and body["series"] == []

@@ -175,3 +175,89 @@ def detail(response: httpx.Response) -> str:
 @pytest.mark.parametrize("period", ["2025-1", "2030-01"])
 def test_a_bad_period_is_a_422_page_naming_it(web: Api, period: str) -> None:
     assert detail(web.get("/budgets", period=period)) == "period"
+
+
+CONE_POLICY = """
+budgets:
+  - name: company
+    scope: {total: true}
+    monthly: 4000
+    start: 2025-01
+    thresholds: {actual: [20, 80], forecast: [50, 100]}
+  - {name: machines, scope: {service: Virtual Machines}, monthly: 2000, start: 2025-01}
+"""
+
+
+THRESHOLDS = [("actual", 20), ("actual", 80), ("forecast", 50), ("forecast", 100)]
+
+
+@pytest.fixture(scope="module")
+def month_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    from partial_month import build
+
+    made = build(tmp_path_factory.mktemp("budget-cones"))
+    made.config_path.write_text(CONE_POLICY, encoding="utf-8")
+    return made
+
+
+def cone_fields(page: str, name: str) -> dict[str, str]:
+    body = re.search(rf'<article class="cone"[^>]*data-cone="{name}">(.*?)</article>', page, re.S)
+    assert body, page[:800]
+    found = re.findall(r'data-field="(cone-[\w-]+)">(.*?)</(?:strong|span)>', body.group(1), re.S)
+    return {k: re.sub(r"<[^>]+>", "", html.unescape(v)).strip() for k, v in found}
+
+
+def test_the_cone_of_the_current_month_is_the_alerts_forecast(month_home: Home) -> None:
+    from cloudledger.cli_alerts import evaluate
+    from partial_month import september
+
+    web = Api(create_app(settings_from(month_home.root, month_home.config_path)))
+    page = page_of(web)
+    company, machines = cone_fields(page, "company"), cone_fields(page, "machines")
+    assert company["cone-actual"] == f"{money(D(september(1, 10)))} USD" == "1,050.00 USD"  # by hand
+    found, _ = evaluate(month_home, month_home.config_path)
+    ahead = {c.budget: c.amount for c in found if c.kind == "forecast"}
+    assert company["cone-forecast"] == f"{money(ahead['company'])} USD"  # the forecast 50 % threshold is reached
+    assert machines["cone-forecast"] == f"{money(ahead['machines'])} USD"
+    [end] = web.get("/api/v1/forecast").json()["month_end"]
+    assert ahead["company"] == D(end["actual"]) + D(end["remaining"])  # a total budget's forecast is the bill's
+    assert D(company["cone-low"].replace(",", "")) == D(end["low"])
+    # the thresholds as amounts: budget × percent
+    amounts = re.findall(
+        r'data-threshold="([\w:.]+)">.*?data-field="amount">([\d,.]+)<',
+        re.search(r'data-thresholds="company">(.*?)</table>', page, re.S).group(1),  # type: ignore[union-attr]
+        re.S,
+    )
+    assert dict(amounts) == {f"{kind}:{p}": money(D(4000) * p / 100) for kind, p in THRESHOLDS}
+    chart = json.loads(re.search(r'id="cone-1-data">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    assert chart["kind"] == "budget-cone" and chart["actual"][9] == september(1, 10)
+    assert [line["value"] for line in chart["lines"]] == [4000.0, 800.0, 3200.0, 2000.0, 4000.0]
+    assert abs(chart["forecast"][-1] - float(ahead["company"])) < 0.02
+
+
+def test_the_alerts_say_which_were_already_sent(month_home: Home) -> None:
+    from cloudledger.cli_alerts import evaluate
+    from cloudledger.ledger.alert_store import open_alerts
+
+    web = Api(create_app(settings_from(month_home.root, month_home.config_path)))
+    before = page_of(web)
+    assert "not alerted yet" in before and "already alerted" not in before
+    found, _ = evaluate(month_home, month_home.config_path)
+    store = open_alerts(month_home)
+    try:
+        store.record([c for c in found if c.budget == "company"])
+    finally:
+        store.dispose()
+    after = Api(create_app(settings_from(month_home.root, month_home.config_path)))
+    page = page_of(after)
+    company = re.search(r'data-alerts="company">(.*?)</table>', page, re.S).group(1)  # type: ignore[union-attr]
+    machines = re.search(r'data-alerts="machines">(.*?)</table>', page, re.S).group(1)  # type: ignore[union-attr]
+    keys = re.findall(r'data-alert="([^"]+)"', company)
+    assert set(keys) == {c.key for c in found if c.budget == "company"}
+    assert company.count("already alerted") == len(keys) > 0
+    assert "not alerted yet" in machines
+
+
+def test_a_past_month_has_no_cone(month_home: Home) -> None:
+    web = Api(create_app(settings_from(month_home.root, month_home.config_path)))
+    assert "data-cones" not in page_of(web, period="2025-08")

@@ -1,8 +1,9 @@
 """Which budget thresholds a month has crossed: by the actual cost so far, and by the forecast of its end.
 
-A budget's month-end forecast is its actual so far plus its share of the bill's forecast remaining cost: the
-scope is assumed to keep the share of the month's spend it has had so far (for a `total` budget the forecast is
-the bill's own). Each crossing has a key (budget, month, kind, threshold) so that it alerts once.
+A budget's month-end forecast is its actual so far plus the forecast of the month's remaining days: from the
+budget's own daily series when it was forecast (`analyses.forecast_scopes.budget_month_ends`), else its share
+of the bill's forecast remaining cost (the scope is assumed to keep the share of the month's spend it has had so
+far). Each crossing has a key (budget, month, kind, threshold) so that it alerts once.
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ class Crossing:
         )
 
 
-def budget_forecast(line: BudgetLine, bill: MonthEnd | None) -> Decimal | None:
-    """The budget's month-end forecast: its actual plus its share of the bill's forecast remaining cost."""
+def budget_forecast(line: BudgetLine, bill: MonthEnd | None, own: MonthEnd | None = None) -> Decimal | None:
+    """The budget's month-end forecast: its actual plus the forecast rest of its own series (`own`, when it is
+    of the line's month and currency), else plus its share of the bill's forecast remaining cost."""
+    if own is not None and own.month == line.period and own.currency == line.currency:
+        return round_half_up(line.actual + own.remaining)
     if bill is None or bill.month != line.period:
         return None
     if bill.actual == 0:
@@ -67,10 +71,14 @@ def budget_forecast(line: BudgetLine, bill: MonthEnd | None) -> Decimal | None:
 
 
 def crossings(
-    lines: Iterable[BudgetLine], config: CloudledgerConfig, forecasts: Mapping[str, MonthEnd] | None = None
+    lines: Iterable[BudgetLine],
+    config: CloudledgerConfig,
+    forecasts: Mapping[str, MonthEnd] | None = None,
+    budget_ends: Mapping[str, MonthEnd] | None = None,
 ) -> list[Crossing]:
     """Every threshold each budget line has reached (thresholds from the budget's config, defaults for budgets
-    read from files); `forecasts` is the bill's month-end forecast per currency."""
+    read from files); `forecasts` is the bill's month-end forecast per currency, `budget_ends` each budget's own
+    month-end forecast by name (preferred when given)."""
     thresholds = {b.name: b.thresholds for b in config.budgets}
     found: list[Crossing] = []
     for line in lines:
@@ -83,7 +91,7 @@ def crossings(
                 found.append(
                     Crossing(line.name, line.scope, line.period, line.currency, "actual", level, actual, line.budget)
                 )
-        ahead = budget_forecast(line, (forecasts or {}).get(line.currency))
+        ahead = budget_forecast(line, (forecasts or {}).get(line.currency), (budget_ends or {}).get(line.name))
         for level in limits.forecast if ahead is not None else []:
             assert ahead is not None
             if ahead * HUNDRED >= level * line.budget:

@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from cloudledger.api import errors
 from cloudledger.api.results import CAPACITY, ResultCache
-from cloudledger.api.routes import allocation, cloud, costs, forecast, kpis, ledger, policy
+from cloudledger.api.routes import alerts, allocation, anomalies, cloud, costs, forecast, kpis, ledger, policy
 from cloudledger.api.settings import ApiSettings
 from cloudledger.web import routes as pages
 from cloudledger.web.templating import STATIC
@@ -28,7 +28,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.policy_cache = {}
     app.state.results = ResultCache(capacity=CAPACITY if settings.remember else 0)
     errors.install(app)
-    for module in (costs, ledger, allocation, policy, kpis, cloud, forecast):
+    for module in (costs, ledger, allocation, policy, kpis, cloud, forecast, anomalies, alerts):
         app.include_router(module.router, prefix=PREFIX, responses=errors.ERROR_RESPONSES)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -11,16 +11,22 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from cloudledger.analyses.billing_periods import BillingPeriods, billing_periods
+from cloudledger.analyses.budget_days import budget_days
 from cloudledger.analyses.budget_plan import CONFIG
 from cloudledger.analyses.budgets import BudgetLine
+from cloudledger.analyses.forecast_scopes import budget_month_ends
 from cloudledger.analyses.rounding import round_half_up
 from cloudledger.analyses.summary import on_rollup
 from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.errors import bad
 from cloudledger.api.params import MONTH_PATTERN
-from cloudledger.api.results import ResultsDep
+from cloudledger.api.results import Results, ResultsDep
+from cloudledger.api.routes.forecast import forecast_of
 from cloudledger.api.routes.policy import remembered_budgets
 from cloudledger.config.model import CloudledgerConfig
+from cloudledger.ledger.read import LedgerView
+from cloudledger.web.budget_cones import BudgetCone, budget_cones
+from cloudledger.web.forecast import month_days
 from cloudledger.web.templating import ingest_command, render
 
 router = APIRouter(include_in_schema=False)
@@ -136,6 +142,29 @@ def _period(known: BillingPeriods, period: str | None) -> str:
     return wanted
 
 
+def month_cones(
+    ledger: LedgerView,
+    results: Results,
+    config: CloudledgerConfig,
+    metrics: Any,
+    rows: list[BudgetRow],
+    period: str,
+    settings: Any,
+) -> list[BudgetCone]:
+    """The forecast cone, thresholds and alerts of every budget of `period` (the ledger's latest month), with
+    the bill's month-end forecast `cloudledger alerts` uses (the whole bill's EffectiveCost)."""
+    ends, _, _ = forecast_of(ledger, results, "total", "EffectiveCost", run_backtest=False)
+    bills = {e.currency: e for e in ends}
+    days = {d.currency: d for d in month_days(ledger, results, "EffectiveCost")}
+    actual = results.get(
+        "budget-days",
+        (period,),
+        lambda: on_rollup(lambda t: budget_days(t, config, period, metrics), ledger.daily, ledger.table),
+    )
+    own = results.get("budget-month-ends", (period,), lambda: budget_month_ends(ledger, config, metrics))
+    return budget_cones([row.line for row in rows], config, bills, days, actual, settings.ledger_home, own)
+
+
 @router.get("/budgets", response_class=HTMLResponse)
 def budgets(
     request: Request,
@@ -159,8 +188,10 @@ def budgets(
     first = min([chosen, *starts.values()])
     report = remembered_budgets(ledger, config, metrics, results, first, chosen)
     rows = budget_rows(report.lines, chosen, starts)
+    latest = chosen == known.latest
     context = {
         "rows": rows,
+        "cones": month_cones(ledger, results, config, metrics, rows, chosen, settings) if latest and rows else [],
         "period": chosen,
         "periods": tuple(reversed(known.periods)),
         "complete": chosen != known.latest or known.last_complete == known.latest,

@@ -39,6 +39,8 @@ NAV = (
     ("tags", "Tags & allocation", "/tags"),
     ("chargeback", "Chargeback", "/chargeback"),
     ("budgets", "Budgets", "/budgets"),
+    ("forecast", "Forecast", "/forecast"),
+    ("anomalies", "Anomalies", "/anomalies"),
     ("units", "Unit costs", "/units"),
     ("ledger", "Ledger", "/ledger"),
 )
