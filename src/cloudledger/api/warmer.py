@@ -25,6 +25,8 @@ PATHS = (
     "/tags",
     "/chargeback",
     "/budgets",
+    "/forecast",
+    "/anomalies",
     "/units",
 )
 """The pages and routes warmed, as a visitor opens them first (default parameters)."""
