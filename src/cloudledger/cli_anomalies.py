@@ -33,6 +33,7 @@ COLUMNS = (
     "impact %",
     "score",
     "root cause",
+    "owner",
     "status",
 )
 MONEY = ("expected", "actual", "impact")
@@ -159,16 +160,23 @@ def unexpect(
 def _detect(
     home: Home, config: Path | None, as_of: str | None, since: date | None, min_impact: Decimal, causes: bool
 ) -> list[Anomaly]:
+    """The anomalies, newest first; with `causes`, each with its root causes and owners."""
     from cloudledger.analyses.anomalies import anomalies as find
     from cloudledger.analyses.anomalies_model import Thresholds
+    from cloudledger.analyses.anomaly_owners import explain
     from cloudledger.cli_policy import policy_context
 
     with policy_context(home, config, as_of) as context:
         view = context.view
-        return find(view.daily, view.table, Thresholds(min_impact=min_impact), since, causes=causes)
+        found = find(view.daily, view.table, Thresholds(min_impact=min_impact), since, causes=False)
+        if not causes:
+            return found
+        return [explain(view.table, a, context.config, metrics=context.metrics) for a in found]
 
 
 def _row(anomaly: Anomaly, mark: Expected | None) -> dict[str, Any]:
+    from cloudledger.analyses.anomaly_owners import owner
+
     cause = anomaly.top_cause()
     percent = anomaly.impact_percent
     return {
@@ -185,6 +193,7 @@ def _row(anomaly: Anomaly, mark: Expected | None) -> dict[str, Any]:
         "impact %": None if percent is None else f"{percent:.1f}",
         "score": f"{anomaly.max_score:.1f}",
         "root cause": None if cause is None else f"{cause.dimension} {cause.value} ({cause.share * 100:.0f} %)",
+        "owner": " / ".join(o for o in (owner(anomaly), owner(anomaly, "team")) if o) or None,
         "status": "open" if mark is None else f"expected: {mark.reason}",
     }
 

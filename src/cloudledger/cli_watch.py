@@ -122,7 +122,7 @@ def send_anomalies(home: Home, config: Path | None, settings: Any, engine: Any) 
 
     if settings is None or not settings.notifications.channels:
         return 0
-    found = recent_anomalies(home, config, with_owners=bool(settings.organization.departments))
+    found = recent_anomalies(home, config)
     outbox, count = SqlOutbox(engine), 0
     narrow = [a for a in found if a.scope.provider != ALL]
     for anomaly in found:
@@ -136,13 +136,11 @@ def send_anomalies(home: Home, config: Path | None, settings: Any, engine: Any) 
     return count
 
 
-def recent_anomalies(home: Home, config: Path | None, with_owners: bool) -> list[Any]:
-    """The anomalies ending in the last RECENT_DAYS days of the ledger that nobody marked as expected, with their
-    root causes (and the departments and teams owning them when `with_owners`)."""
-    from dataclasses import replace
-
+def recent_anomalies(home: Home, config: Path | None) -> list[Any]:
+    """The anomalies ending in the last RECENT_DAYS days of the ledger that nobody marked as expected, each with
+    its root causes and owners (`analyses.anomaly_owners.explain`)."""
     from cloudledger.analyses.anomalies import anomalies as find
-    from cloudledger.analyses.anomaly_owners import owner_causes
+    from cloudledger.analyses.anomaly_owners import explain
     from cloudledger.cli_policy import policy_context
     from cloudledger.ledger.anomaly_feedback import read_expected
 
@@ -152,14 +150,10 @@ def recent_anomalies(home: Home, config: Path | None, with_owners: bool) -> list
         last = view.daily.ChargePeriodStart.max().to_pyarrow().as_py()
         if last is None:
             return []
-        found = find(view.daily, view.table, since=last.date() - timedelta(days=RECENT_DAYS))
-        found = [a for a in found if a.id not in expected]
-        if with_owners:
-            found = [
-                replace(a, causes=a.causes + owner_causes(view.table, a, context.config, metrics=context.metrics))
-                for a in found
-            ]
-    return found
+        found = find(view.daily, view.table, since=last.date() - timedelta(days=RECENT_DAYS), causes=False)
+        return [
+            explain(view.table, a, context.config, metrics=context.metrics) for a in found if a.id not in expected
+        ]
 
 
 def anomaly_message(anomaly: Any, link: str | None) -> Any:

@@ -25,9 +25,8 @@ from anomaly_ledger import (
     vm_cost_by_day,
 )
 from api_client import Api
-from cloudledger.analyses.anomalies import anomalies, scores
+from cloudledger.analyses.anomalies import anomalies, score_scale, scores
 from cloudledger.analyses.anomalies_model import Thresholds
-from cloudledger.analyses.anomaly_band import score_scale
 from cloudledger.api.app import create_app
 from cloudledger.api.settings import settings_from
 from cloudledger.home import Home

@@ -113,3 +113,40 @@ def test_an_empty_home_has_a_hint_for_the_year_too(tmp_path: Path) -> None:
     home = Home(tmp_path / "empty").ensure()
     body = Api(create_app(settings_from(home.root))).get("/api/v1/forecast/year", by="department").json()
     assert body["hint"] and body["series"] == []
+
+
+def test_model_choices_are_remembered_across_ingests_but_not_taken_from_the_future(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from cloudledger.ledger.ingest import ingest
+    from focus_rows import write_focus_csv
+    from partial_month import START, usage
+
+    home = Home(tmp_path / "home").ensure()
+    folder = tmp_path / "exports"
+    folder.mkdir()
+
+    def land(last: object) -> None:  # the ledger's days up to `last`, one file per month (September replaced)
+        days = [START + timedelta(d) for d in range((last - START).days + 1)]  # type: ignore[operator]
+        for month in sorted({d.month for d in days}):
+            rows = [usage(d) for d in days if d.month == month]
+            ingest(home, [write_focus_csv(folder / f"m{month}.csv", rows)])
+
+    land(LAST - timedelta(days=1))
+    api = Api(create_app(settings_from(home.root)))
+    first = api.get("/api/v1/forecast", backtest="true").json()
+    remembered = api.app.state.results.choices[("total", "EffectiveCost", 14, 4)]
+    [choice] = remembered.values()
+    assert choice.day == LAST - timedelta(days=1) and choice.model == first["backtest"][0]["chosen"]
+
+    land(LAST)  # one more day: a new version, forecast by the remembered model without a new backtest
+    second = api.get("/api/v1/forecast", backtest="true").json()
+    assert second["as_of_day"] == LAST.isoformat()
+    assert second["backtest"] == first["backtest"]  # the scores behind the choice are the remembered ones
+    assert second["month_end"][0]["model"] == choice.model
+    assert Decimal(second["month_end"][0]["actual"]) == september(1, 10)
+
+    past = api.get("/api/v1/forecast", backtest="true", as_of="3").json()  # the version before the new day
+    assert past["as_of_day"] == (LAST - timedelta(days=1)).isoformat()
+    assert past["backtest"] == first["backtest"]  # backtested afresh on its own days, as the first time
+    assert api.app.state.results.choices[("total", "EffectiveCost", 14, 4)] == remembered  # left as it was

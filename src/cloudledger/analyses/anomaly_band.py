@@ -1,15 +1,15 @@
 """The daily picture around an anomaly: each day's actual cost, its expected cost and the flag line (the cost
 above which the day would have been flagged), for a chart and its table.
 
-The flag line of a day is expected + the largest of: the score threshold × the score's scale (1.4826 × the MAD
-of the previous residuals, at least 1 % of the expected cost), the money minimum, and the percent minimum × the
-expected cost. A day's cost above it passes all three tests of `anomalies.flagged`. Both the expected cost and
-the scale use earlier days only, as detection does; a day without enough history has neither.
+The flag line of a day is expected + the largest of: the score threshold × the score's scale (detection's
+`score_scale`: 1.4826 × the MAD of the previous residuals, grown with a day expected above the usual level, at
+least 1 % of the expected cost), the money minimum, and the percent minimum × the expected cost. A day's cost
+above it passes all three tests of `anomalies.flagged`. Both the expected cost and the scale use earlier days
+only, as detection does; a day without enough history has neither.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from cloudledger.analyses.anomalies import MIN_RESIDUALS, SCALE_FLOOR, DailySeries, expected_values
+from cloudledger.analyses.anomalies import DailySeries, expected_values, score_scale
 from cloudledger.analyses.anomalies_model import Anomaly, Thresholds
 from cloudledger.analyses.rounding import round_half_up
 
@@ -47,20 +47,6 @@ class AnomalyBand:
 
     currency: str
     days: tuple[BandDay, ...]
-
-
-def score_scale(values: np.ndarray, expected: np.ndarray, th: Thresholds) -> np.ndarray:
-    """Per day, the scale the score divides the residual by (NaN with fewer than 14 past residuals)."""
-    residual = values - expected
-    padded = np.concatenate([np.full(th.scale_days, np.nan), residual])
-    windows = np.lib.stride_tricks.sliding_window_view(padded[:-1], th.scale_days)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        centre = np.nanmedian(windows, axis=1)
-        mad = np.nanmedian(np.abs(windows - centre[:, None]), axis=1)
-    enough = np.sum(~np.isnan(windows), axis=1) >= MIN_RESIDUALS
-    scale = np.maximum(1.4826 * np.nan_to_num(mad), np.maximum(SCALE_FLOOR * np.abs(expected), SCALE_FLOOR))
-    return np.where(enough & ~np.isnan(expected), scale, np.nan)
 
 
 def flag_lines(values: np.ndarray, start: date, th: Thresholds) -> tuple[np.ndarray, np.ndarray]:

@@ -4,13 +4,16 @@ For an anomaly, the ledger's Usage rows of its scope are read for its days and f
 previous weeks only (a small query: provider and days are filtered first). Per value of each dimension, the
 expected cost of a day is the median of that value's cost on the same weekday of the previous weeks (zero where
 it had none), and its deviation is actual − expected summed over the anomaly's days; values are ranked by their
-share of the dimension's total deviation.
+share of the dimension's total deviation. With a tag policy, each of its keys (required first, then those with
+rules) present in the ledger is a dimension too, `tag:<Key>`: every spelling of the key read as one and its values
+normalised as the policy says (`TagResolver`).
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,10 +23,14 @@ import ibis.expr.types as ir
 
 from cloudledger.analyses.anomalies_model import Anomaly, Cause
 from cloudledger.analyses.rounding import round_half_up
+from cloudledger.analyses.tag_values import TagResolver
 
 USAGE_TYPE = "usage type"
 DIMENSIONS = ("ResourceId", USAGE_TYPE, "RegionId", "SubAccountId", "ServiceName")
-"""Most specific first: `Anomaly.top_cause` takes the first that explains half the deviation."""
+"""Most specific first: `Anomaly.top_cause` takes the first that explains half the deviation; tag dimensions come
+after these."""
+TAG_PREFIX = "tag:"
+NOT_SET = "(not set)"
 USAGE_TYPE_COLUMNS = ("x_UsageType", "SkuId", "ChargeDescription")
 TOP = 3
 SEASON = 7
@@ -63,17 +70,41 @@ def _scoped_rows(ledger: ir.Table, anomaly: Anomaly, days: list[date]) -> ir.Tab
     return rows
 
 
-def root_causes(ledger: ir.Table, anomaly: Anomaly, weeks: int = 4) -> tuple[Cause, ...]:
-    """The top values per dimension not fixed by the anomaly's scope, most specific dimension first."""
+def policy_tag_keys(tags: TagResolver) -> tuple[str, ...]:
+    """The tag policy's keys that the ledger spells: required keys first, then the others it has rules for."""
+    policy = tags.policy
+    return tuple(k for k in dict.fromkeys([*policy.required, *policy.keys]) if tags.spellings(k))
+
+
+def _keys(
+    rows: ir.Table, dimensions: list[str], tags: TagResolver | None, tag_keys: Sequence[str]
+) -> dict[str, ir.Value]:
+    keys = {d: (_usage_type(rows) if d == USAGE_TYPE else rows[d].cast("string")) for d in dimensions}
+    if tags is not None:
+        keys.update({TAG_PREFIX + (tags.policy.canonical(k) or k): tags.value(rows, k) for k in tag_keys})
+    return keys
+
+
+def root_causes(
+    ledger: ir.Table,
+    anomaly: Anomaly,
+    weeks: int = 4,
+    tags: TagResolver | None = None,
+    tag_keys: Sequence[str] | None = None,
+) -> tuple[Cause, ...]:
+    """The top values per dimension not fixed by the anomaly's scope, most specific dimension first, then per
+    tag key when `tags` is given (`tag_keys`, default the policy's keys the ledger spells)."""
     anomaly_days = [anomaly.start + timedelta(days=d) for d in range(anomaly.days)]
     days = [d for day in anomaly_days for d in _window(day, weeks)]
     rows = _scoped_rows(ledger, anomaly, days)
     dimensions = [d for d in DIMENSIONS if anomaly.scope.is_total or d not in ("SubAccountId", "ServiceName")]
-    keys = {d: (_usage_type(rows) if d == USAGE_TYPE else rows[d].cast("string")) for d in dimensions}
+    if tags is not None and tag_keys is None:
+        tag_keys = policy_tag_keys(tags)
+    keys = _keys(rows, dimensions, tags, tag_keys or ())
     grouped = rows.group_by(day=rows.ChargePeriodStart.date(), **keys).aggregate(amount=rows.EffectiveCost.sum())
     records = grouped.to_pyarrow().to_pylist()
     causes: list[Cause] = []
-    for dimension in dimensions:
+    for dimension in keys:
         causes.extend(_ranked(dimension, records, anomaly_days, weeks))
     return tuple(causes)
 
@@ -81,7 +112,7 @@ def root_causes(ledger: ir.Table, anomaly: Anomaly, weeks: int = 4) -> tuple[Cau
 def _ranked(dimension: str, records: list[dict[str, Any]], anomaly_days: list[date], weeks: int) -> list[Cause]:
     cost: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for record in records:
-        value = record[dimension] if record[dimension] is not None else "(not set)"
+        value = record[dimension] if record[dimension] is not None else NOT_SET
         cost[value][record["day"]] += record["amount"] or Decimal(0)
     deviations = {}
     for value, by_day in cost.items():

@@ -57,3 +57,22 @@ def owner(anomaly: Anomaly, level: str = "department") -> str | None:
         if cause.dimension == level and cause.share >= OWNED and cause.value != UNALLOCATED:
             return cause.value
     return None
+
+
+def explain(
+    ledger: ir.Table,
+    anomaly: Anomaly,
+    config: CloudledgerConfig,
+    weeks: int = 4,
+    metrics: ir.Table | None = None,
+    tags: TagResolver | None = None,
+) -> Anomaly:
+    """`anomaly` with every root cause: resource, usage type, region (and account and service for the whole
+    bill), the tag policy's keys, then the departments and teams that own the rise."""
+    from dataclasses import replace
+
+    from cloudledger.analyses.anomaly_causes import root_causes
+
+    tags = tags or TagResolver.of(ledger, config.tag_policy)
+    causes = root_causes(ledger, anomaly, weeks, tags) + owner_causes(ledger, anomaly, config, tags, metrics, weeks)
+    return replace(anomaly, causes=causes)

@@ -47,8 +47,9 @@ Choices = Mapping[str, Choice]
 
 
 def stale(series: Sequence[Series], choices: Choices) -> list[Series]:
-    """The series to backtest again: without a choice, or with one older than MAX_AGE."""
-    return [s for s in series if s.key not in choices or s.end - choices[s.key].day > MAX_AGE]
+    """The series to backtest again: without a choice, with one older than MAX_AGE, or with one made on days
+    the series does not reach (a choice made on newer data than the series')."""
+    return [s for s in series if s.key not in choices or not timedelta(0) <= s.end - choices[s.key].day <= MAX_AGE]
 
 
 def choose(series: Sequence[Series], choices: Choices, horizon: int = 14, windows: int = 4) -> dict[str, Choice]:

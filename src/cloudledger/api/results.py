@@ -27,6 +27,9 @@ class ResultCache:
         self.capacity = capacity
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self.choices: dict[Hashable, Any] = {}
+        """Forecast model choices by analysis and arguments, kept across ledger versions: a series is backtested
+        again once a week, not after every ingest (see `analyses.forecast_choices`)."""
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
@@ -49,9 +52,21 @@ class ResultCache:
 class Results:
     """The cache bound to one request's ledger snapshot and policy."""
 
-    def __init__(self, cache: ResultCache, stamp: Hashable) -> None:
+    def __init__(self, cache: ResultCache, stamp: Hashable, latest: bool = True) -> None:
         self.cache = cache
         self.stamp = stamp
+        self.latest = latest
+        """Whether the request reads the ledger's newest version (not `as_of` a past one)."""
+
+    def choices(self, args: Hashable) -> Any:
+        """The forecast model choices remembered for `args` (none when reading a past version: they were made
+        on newer data)."""
+        return self.cache.choices.get(args, {}) if self.latest else {}
+
+    def remember_choices(self, args: Hashable, choices: Any) -> None:
+        """Keep the choices a forecast of the newest version made, for the next version's forecast."""
+        if self.latest:
+            self.cache.choices[args] = choices
 
     def get(self, name: str, args: Hashable, compute: Callable[[], T]) -> T:
         """`compute()`'s answer for analysis `name` with `args` on this data, computed once."""
@@ -70,7 +85,8 @@ def _results(request: Request, ledger: LedgerDep, policy: PolicyDep, settings: S
     home = settings.ledger_home
     version = None if ledger is None else ledger.snapshot.version
     state = (_mtime(home.state_db_path), _mtime(home.state_db_path.with_name(home.state_db_path.name + "-wal")))
-    return Results(cache, (str(home.root), version, str(policy.path), _mtime(policy.path), state))
+    stamp = (str(home.root), version, str(policy.path), _mtime(policy.path), state)
+    return Results(cache, stamp, latest=request.query_params.get("as_of") is None)
 
 
 ResultsDep = Annotated[Results, Depends(_results)]

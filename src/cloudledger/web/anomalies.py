@@ -12,11 +12,12 @@ from fastapi.responses import HTMLResponse
 
 from cloudledger.analyses.anomalies_model import Cause, Thresholds
 from cloudledger.analyses.anomaly_band import AnomalyBand
-from cloudledger.api.deps import LedgerDep, SettingsDep
+from cloudledger.api.deps import LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.errors import ParameterError
 from cloudledger.api.results import ResultsDep
 from cloudledger.api.routes.anomalies import (
     DEFAULT_MIN_IMPACT,
+    Explaining,
     MinImpactParam,
     ProviderParam,
     SinceParam,
@@ -40,6 +41,8 @@ def anomalies_page(
     ledger: LedgerDep,
     results: ResultsDep,
     settings: SettingsDep,
+    policy: PolicyDep,
+    metrics: MetricsDep,
     since: SinceParam = None,
     min_impact: MinImpactParam = None,
     status: StatusParam = "all",
@@ -49,7 +52,7 @@ def anomalies_page(
     filters = filters_of(since, min_impact, status, provider)
     if ledger is None:
         return render(request, "anomalies.html", "anomalies", {"found": None, "ingest": ingest_command(settings)})
-    found = listed(ledger, results, settings.ledger_home, filters)
+    found = listed(ledger, results, Explaining(settings.ledger_home, policy.config, metrics), filters)
     context = {
         "found": found,
         "filters": filters,
@@ -68,6 +71,8 @@ def anomaly_page(
     ledger: LedgerDep,
     results: ResultsDep,
     settings: SettingsDep,
+    policy: PolicyDep,
+    metrics: MetricsDep,
     min_impact: MinImpactParam = None,
 ) -> HTMLResponse:
     """One anomaly: its series, root causes and mark."""
@@ -75,7 +80,7 @@ def anomaly_page(
     if ledger is None:
         message = f"no anomaly {anomaly_id!r}: the ledger is empty; run {ingest_command(settings)}"
         raise ParameterError(QueryError(message), "anomaly_id", 404)
-    item, band = opened(ledger, results, settings.ledger_home, anomaly_id, amount)
+    item, band = opened(ledger, results, Explaining(settings.ledger_home, policy.config, metrics), anomaly_id, amount)
     anomaly = item.anomaly
     context = {
         "item": item,

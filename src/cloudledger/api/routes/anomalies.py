@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
+import ibis.expr.types as ir
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
@@ -18,9 +19,10 @@ from cloudledger.analyses.anomalies import DailySeries, anomalies, usage_series
 from cloudledger.analyses.anomalies_model import ALL, Anomaly, Cause, Thresholds
 from cloudledger.analyses.anomaly_band import AnomalyBand, anomaly_band, find_series
 from cloudledger.analyses.summary import on_rollup
-from cloudledger.api.deps import EMPTY_HINT, LedgerDep, SettingsDep
+from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.errors import ParameterError, bad
 from cloudledger.api.results import Results, ResultsDep
+from cloudledger.config.model import CloudledgerConfig
 from cloudledger.errors import QueryError
 from cloudledger.home import Home
 from cloudledger.ledger.anomaly_feedback import Expected, read_expected
@@ -180,23 +182,38 @@ def providers_of(ledger: LedgerView, results: Results) -> list[str]:
     return sorted({s.scope.provider for s in series_of(ledger, results) if s.scope.provider != ALL})
 
 
-def with_causes(ledger: LedgerView, results: Results, anomaly: Anomaly, th: Thresholds) -> Anomaly:
-    """`anomaly` with its root causes, as `anomalies()` explains it (remembered per anomaly and its last day)."""
-    from cloudledger.analyses.anomaly_causes import root_causes
+def with_causes(
+    ledger: LedgerView, results: Results, anomaly: Anomaly, th: Thresholds, explaining: Explaining
+) -> Anomaly:
+    """`anomaly` with its root causes, tag keys and owners (`anomaly_owners.explain`), remembered per anomaly and
+    its last day."""
+    from cloudledger.analyses.anomaly_owners import explain
 
     key = (anomaly.id, anomaly.end, th.weeks)
-    causes = results.get("anomaly-causes", key, lambda: root_causes(ledger.table, anomaly, th.weeks))
-    return replace(anomaly, causes=causes)
+
+    def causes() -> tuple[Cause, ...]:
+        return explain(ledger.table, anomaly, explaining.config, th.weeks, explaining.metrics).causes
+
+    return replace(anomaly, causes=results.get("anomaly-causes", key, causes))
 
 
-def listed(ledger: LedgerView, results: Results, home: Home, filters: Filters) -> list[Listed]:
+@dataclass(frozen=True)
+class Explaining:
+    """What the anomalies are read and explained with: the home (its marks), the policy and business metrics."""
+
+    home: Home
+    config: CloudledgerConfig
+    metrics: ir.Table | None = None
+
+
+def listed(ledger: LedgerView, results: Results, explaining: Explaining, filters: Filters) -> list[Listed]:
     """The anomalies the filters keep, newest first, each with its causes and its mark."""
     if filters.provider is not None:
         known = providers_of(ledger, results)
         if filters.provider not in known:
             raise bad("provider", f"unknown provider {filters.provider!r}; the ledger's providers: {', '.join(known)}")
     th = filters.thresholds
-    marks = read_expected(home)
+    marks = read_expected(explaining.home)
     out = []
     for anomaly in detected(ledger, results, th):
         if filters.since is not None and anomaly.end < filters.since:
@@ -206,12 +223,12 @@ def listed(ledger: LedgerView, results: Results, home: Home, filters: Filters) -
         mark = marks.get(anomaly.id)
         if filters.status != "all" and filters.status != ("open" if mark is None else "expected"):
             continue
-        out.append(Listed(with_causes(ledger, results, anomaly, th), mark))
+        out.append(Listed(with_causes(ledger, results, anomaly, th, explaining), mark))
     return out
 
 
 def opened(
-    ledger: LedgerView, results: Results, home: Home, anomaly_id: str, min_impact: Decimal
+    ledger: LedgerView, results: Results, explaining: Explaining, anomaly_id: str, min_impact: Decimal
 ) -> tuple[Listed, AnomalyBand]:
     """One anomaly by id, with its causes, its mark and its series around it; a 404 naming the id when the ledger
     has no such anomaly."""
@@ -225,7 +242,8 @@ def opened(
         raise ParameterError(QueryError(message), "anomaly_id", 404)
     series = find_series(series_of(ledger, results), found)
     band = anomaly_band(series, found, th) if series is not None else AnomalyBand(found.currency, ())
-    return Listed(with_causes(ledger, results, found, th), read_expected(home).get(anomaly_id)), band
+    mark = read_expected(explaining.home).get(anomaly_id)
+    return Listed(with_causes(ledger, results, found, th, explaining), mark), band
 
 
 def mark_command(home: Home, anomaly_id: str) -> str:
@@ -290,6 +308,8 @@ def anomaly_list(
     ledger: LedgerDep,
     results: ResultsDep,
     settings: SettingsDep,
+    policy: PolicyDep,
+    metrics: MetricsDep,
     since: SinceParam = None,
     min_impact: MinImpactParam = None,
     status: StatusParam = "all",
@@ -306,7 +326,7 @@ def anomaly_list(
     if ledger is None:
         response.hint = EMPTY_HINT
         return response
-    found = listed(ledger, results, settings.ledger_home, filters)
+    found = listed(ledger, results, Explaining(settings.ledger_home, policy.config, metrics), filters)
     response.anomalies = [anomaly_model(item) for item in found]
     return response
 
@@ -317,6 +337,8 @@ def anomaly_detail(
     ledger: LedgerDep,
     results: ResultsDep,
     settings: SettingsDep,
+    policy: PolicyDep,
+    metrics: MetricsDep,
     min_impact: MinImpactParam = None,
 ) -> AnomalyDetailResponse:
     """One anomaly with all its root causes and its series' daily actual, expected cost and flag line from six
@@ -326,7 +348,7 @@ def anomaly_detail(
     amount = parse_amount(min_impact, "min_impact")
     if ledger is None:
         raise ParameterError(QueryError(f"no anomaly {anomaly_id!r}: {EMPTY_HINT}"), "anomaly_id", 404)
-    item, band = opened(ledger, results, settings.ledger_home, anomaly_id, amount)
+    item, band = opened(ledger, results, Explaining(settings.ledger_home, policy.config, metrics), anomaly_id, amount)
     return AnomalyDetailResponse(
         anomaly=anomaly_model(item),
         causes=[cause_model(c) for c in item.anomaly.causes],

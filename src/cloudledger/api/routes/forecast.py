@@ -10,7 +10,8 @@ import ibis.expr.types as ir
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from cloudledger.analyses.forecast import SCOPES, MonthEnd, MonthEndForecast, SeriesBacktest, month_end_forecast
+from cloudledger.analyses.forecast import SCOPES, MonthEnd, MonthEndForecast, SeriesBacktest
+from cloudledger.analyses.forecast_choices import month_end_forecast_remembered
 from cloudledger.analyses.forecast_scopes import scope_forecast
 from cloudledger.analyses.forecast_year import YearView, year_view
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep
@@ -83,7 +84,10 @@ def forecast_of(
 
     def run() -> MonthEndForecast:
         if by in SCOPES:
-            return month_end_forecast(ledger, by, metric, horizon, windows)
+            args = (by, metric, horizon, windows)
+            found, kept = month_end_forecast_remembered(ledger, results.choices(args), by, metric, horizon, windows)
+            results.remember_choices(args, kept)
+            return found
         if config is None:
             raise QueryError(f"forecasting by {by} needs the policy (cloudledger.yaml)")
         return scope_forecast(ledger, config, by, metric, horizon, windows, metrics=metrics)
