@@ -102,7 +102,7 @@ def _baseline(series: list[Series], left: int) -> Any:
     from statsforecast.models import SeasonalNaive
 
     runner = StatsForecast(models=[SeasonalNaive(season_length=forecast.SEASON)], freq="D", n_jobs=1)
-    return runner.forecast(df=forecast._frame(series), h=left, level=[80])
+    return runner.forecast(df=forecast.series_frame(series), h=left, level=[80])
 
 
 def _full(series: list[Series], actual: dict[tuple[str, str], Decimal], n_jobs: int) -> list[SeriesBacktest]:

@@ -151,9 +151,7 @@ def recent_anomalies(home: Home, config: Path | None) -> list[Any]:
         if last is None:
             return []
         found = find(view.daily, view.table, since=last.date() - timedelta(days=RECENT_DAYS), causes=False)
-        return [
-            explain(view.table, a, context.config, metrics=context.metrics) for a in found if a.id not in expected
-        ]
+        return [explain(view.table, a, context.config, metrics=context.metrics) for a in found if a.id not in expected]
 
 
 def anomaly_message(anomaly: Any, link: str | None) -> Any:

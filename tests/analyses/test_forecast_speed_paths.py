@@ -26,7 +26,7 @@ def series(name: str, days: int, trend: float = 0.0, noise: int = 0, start: date
 
 def test_the_frame_keeps_each_series_last_days_on_their_dates() -> None:
     s = series("a", 30, trend=1.0)
-    frame = forecast._frame([s, series("b", 5)], days=10)
+    frame = forecast.series_frame([s, series("b", 5)], days=10)
     a = frame[frame["unique_id"] == "a|USD"]
     assert a["y"].tolist() == list(s.values[-10:])
     assert [d.date() for d in a["ds"]] == [START + timedelta(days=d) for d in range(20, 30)]
@@ -49,7 +49,9 @@ def test_a_month_end_fitting_only_the_chosen_models_equals_fitting_every_model()
     last = group[0].end
     left = ((last.replace(day=28) + timedelta(days=4)).replace(day=1) - last).days - 1
     models = [AutoETS(season_length=7, model="ANA"), MSTL(season_length=7), SeasonalNaive(season_length=7)]
-    every = StatsForecast(models=models, freq="D").forecast(df=forecast._frame(group, FIT_DAYS), h=left, level=[80])
+    every = StatsForecast(models=models, freq="D").forecast(
+        df=forecast.series_frame(group, FIT_DAYS), h=left, level=[80]
+    )
     for s in group:
         model = chosen[s.key]
         part = every[every["unique_id"] == s.key]

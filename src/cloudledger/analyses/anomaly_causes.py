@@ -41,7 +41,7 @@ def _usage_type(table: ir.Table) -> ir.Value:
     return ibis.coalesce(*present) if present else ibis.literal(None, type="string")
 
 
-def _window(day: date, weeks: int) -> list[date]:
+def weekday_window(day: date, weeks: int) -> list[date]:
     return [day - timedelta(days=SEASON * k) for k in range(weeks + 1)]
 
 
@@ -57,7 +57,7 @@ def _day_filter(table: ir.Table, days: list[date]) -> ir.BooleanValue:
     return out
 
 
-def _scoped_rows(ledger: ir.Table, anomaly: Anomaly, days: list[date]) -> ir.Table:
+def scoped_rows(ledger: ir.Table, anomaly: Anomaly, days: list[date]) -> ir.Table:
     from cloudledger.analyses.anomalies import usage_rows
 
     rows = usage_rows(ledger)
@@ -95,8 +95,8 @@ def root_causes(
     """The top values per dimension not fixed by the anomaly's scope, most specific dimension first, then per
     tag key when `tags` is given (`tag_keys`, default the policy's keys the ledger spells)."""
     anomaly_days = [anomaly.start + timedelta(days=d) for d in range(anomaly.days)]
-    days = [d for day in anomaly_days for d in _window(day, weeks)]
-    rows = _scoped_rows(ledger, anomaly, days)
+    days = [d for day in anomaly_days for d in weekday_window(day, weeks)]
+    rows = scoped_rows(ledger, anomaly, days)
     dimensions = [d for d in DIMENSIONS if anomaly.scope.is_total or d not in ("SubAccountId", "ServiceName")]
     if tags is not None and tag_keys is None:
         tag_keys = policy_tag_keys(tags)
@@ -105,11 +105,11 @@ def root_causes(
     records = grouped.to_pyarrow().to_pylist()
     causes: list[Cause] = []
     for dimension in keys:
-        causes.extend(_ranked(dimension, records, anomaly_days, weeks))
+        causes.extend(ranked_causes(dimension, records, anomaly_days, weeks))
     return tuple(causes)
 
 
-def _ranked(dimension: str, records: list[dict[str, Any]], anomaly_days: list[date], weeks: int) -> list[Cause]:
+def ranked_causes(dimension: str, records: list[dict[str, Any]], anomaly_days: list[date], weeks: int) -> list[Cause]:
     cost: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for record in records:
         value = record[dimension] if record[dimension] is not None else NOT_SET
@@ -135,4 +135,4 @@ def _ranked(dimension: str, records: list[dict[str, Any]], anomaly_days: list[da
 
 
 def _median(by_day: dict[date, Decimal], day: date, weeks: int) -> Decimal:
-    return statistics.median([by_day.get(d, Decimal(0)) for d in _window(day, weeks)[1:]])
+    return statistics.median([by_day.get(d, Decimal(0)) for d in weekday_window(day, weeks)[1:]])

@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 
 from cloudledger.analyses.allocation import DAY, AllocationQuery, allocate
 from cloudledger.analyses.anomalies_model import Anomaly, Cause
-from cloudledger.analyses.anomaly_causes import _ranked, _scoped_rows, _window
+from cloudledger.analyses.anomaly_causes import ranked_causes, scoped_rows, weekday_window
 from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.config.model import CloudledgerConfig
 
@@ -35,7 +35,7 @@ def owner_causes(
     if not config.organization.departments:
         return ()
     anomaly_days = [anomaly.start + timedelta(days=d) for d in range(anomaly.days)]
-    rows = _scoped_rows(ledger, anomaly, [d for day in anomaly_days for d in _window(day, weeks)])
+    rows = scoped_rows(ledger, anomaly, [d for day in anomaly_days for d in weekday_window(day, weeks)])
     allocated = allocate(rows, config, AllocationQuery("EffectiveCost", keep=(DAY,)), metrics, tags)
     allocated = allocated.filter(allocated.currency == anomaly.currency)
     summed = allocated.group_by(day=allocated[DAY], department=allocated.department, team=allocated.team).aggregate(
@@ -47,7 +47,7 @@ def owner_causes(
     ]
     causes: list[Cause] = []
     for level in LEVELS:
-        causes.extend(_ranked(level, records, anomaly_days, weeks))
+        causes.extend(ranked_causes(level, records, anomaly_days, weeks))
     return tuple(causes)
 
 

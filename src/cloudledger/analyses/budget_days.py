@@ -11,7 +11,7 @@ import ibis.expr.types as ir
 
 from cloudledger.analyses.allocation import AllocationQuery, allocate
 from cloudledger.analyses.budget_plan import OWNER_KINDS, budget_months
-from cloudledger.analyses.budgets import _column, _in_scope
+from cloudledger.analyses.budgets import in_scope, scope_column
 from cloudledger.config.model import CloudledgerConfig
 
 
@@ -23,14 +23,17 @@ def budget_days(
     out: dict[str, dict[date, Decimal]] = {}
     for metric in dict.fromkeys(m.metric for m in months):
         chosen = [m for m in months if m.metric == metric]
-        keep = ("day", *dict.fromkeys(_column(m) for m in chosen if m.scope_kind in ("provider", "service", "tag")))
+        keep = (
+            "day",
+            *dict.fromkeys(scope_column(m) for m in chosen if m.scope_kind in ("provider", "service", "tag")),
+        )
         rows = allocate(table, config, AllocationQuery(metric=metric, start=period, end=period, keep=keep), metrics)
         summed = rows.group_by(["currency", *OWNER_KINDS, *keep]).aggregate(amount=rows.amount.sum())
         found = summed.to_pyarrow().to_pylist()
         for month in chosen:
             days: dict[date, Decimal] = defaultdict(Decimal)
             for row in found:
-                if row["currency"] == month.currency and row["amount"] is not None and _in_scope(month, row):
+                if row["currency"] == month.currency and row["amount"] is not None and in_scope(month, row):
                     days[row["day"]] += row["amount"]
             out[month.name] = dict(sorted(days.items()))
     return out

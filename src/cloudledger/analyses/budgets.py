@@ -140,7 +140,7 @@ def _allocated(
     tags: TagResolver | None,
 ) -> list[dict[str, Any]]:
     """The allocated cost of the months' periods, summed by period, currency, owner and the scope columns."""
-    keep = dict.fromkeys(_column(m) for m in months if m.scope_kind in (*KEPT, "tag"))
+    keep = dict.fromkeys(scope_column(m) for m in months if m.scope_kind in (*KEPT, "tag"))
     query = AllocationQuery(
         metric=months[0].metric,
         start=min(m.period for m in months),
@@ -154,7 +154,7 @@ def _allocated(
     return result
 
 
-def _column(month: BudgetMonth) -> str:
+def scope_column(month: BudgetMonth) -> str:
     """The allocated column a provider, service or tag scope is compared with."""
     if month.scope_kind == "tag":
         return "tag:" + month.scope_value.split("=", 1)[0]
@@ -162,7 +162,7 @@ def _column(month: BudgetMonth) -> str:
 
 
 def _line(month: BudgetMonth, rows: list[dict[str, Any]]) -> BudgetLine:
-    actual = sum((r["amount"] for r in rows if r["amount"] is not None and _in_scope(month, r)), Decimal(0))
+    actual = sum((r["amount"] for r in rows if r["amount"] is not None and in_scope(month, r)), Decimal(0))
     return BudgetLine(
         month.name,
         month.scope_kind,
@@ -176,12 +176,12 @@ def _line(month: BudgetMonth, rows: list[dict[str, Any]]) -> BudgetLine:
     )
 
 
-def _in_scope(month: BudgetMonth, row: dict[str, Any]) -> bool:
+def in_scope(month: BudgetMonth, row: dict[str, Any]) -> bool:
     """Owners compare by their name in the organization; providers, services and tag values ignoring case."""
     if month.scope_kind == "total":
         return True
     if month.scope_kind in OWNER_KINDS:
         return bool(row[month.scope_kind] == month.scope_value)
     value = month.scope_value.split("=", 1)[1] if month.scope_kind == "tag" else month.scope_value
-    found = row[_column(month)]
+    found = row[scope_column(month)]
     return found is not None and str(found).casefold() == value.casefold()

@@ -94,7 +94,7 @@ def daily_series(
     return out
 
 
-def _frame(series: Sequence[Series], days: int | None = None) -> pd.DataFrame:
+def series_frame(series: Sequence[Series], days: int | None = None) -> pd.DataFrame:
     """The statsforecast frame of `series`, each cut to its last `days` days (all of them by default)."""
     keys, dates, values = [], [], []
     for s in series:
@@ -133,7 +133,7 @@ def month_actuals(
     return out
 
 
-def _forecaster(n_jobs: int = 1, models: Sequence[str] = MODELS) -> Any:
+def forecaster(n_jobs: int = 1, models: Sequence[str] = MODELS) -> Any:
     """A statsforecast runner of `models` (names from MODELS)."""
     from statsforecast import StatsForecast
     from statsforecast.models import MSTL, AutoETS, SeasonalNaive
@@ -179,8 +179,8 @@ def backtest(series: Sequence[Series], horizon: int = 14, windows: int = 4, n_jo
     usable = [s for s in series if len(s.values) >= MIN_DAYS + horizon * windows]
     if not usable:
         return []
-    cv = _forecaster(n_jobs).cross_validation(
-        df=_frame(usable, FIT_DAYS + horizon * windows),
+    cv = forecaster(n_jobs).cross_validation(
+        df=series_frame(usable, FIT_DAYS + horizon * windows),
         h=horizon,
         n_windows=windows,
         step_size=horizon,
@@ -263,7 +263,7 @@ def _remaining(usable: Sequence[Series], models: dict[str, str], left: int) -> d
         group = [s for s in usable if models[s.key] == model]
         if not group:
             continue
-        predicted = _forecaster(jobs(len(group)), [model]).forecast(df=_frame(group, FIT_DAYS), h=left, level=[80])
+        predicted = forecaster(jobs(len(group)), [model]).forecast(df=series_frame(group, FIT_DAYS), h=left, level=[80])
         columns = (model, f"{model}-lo-80", f"{model}-hi-80")
         for key, rows in predicted.groupby("unique_id", sort=False).indices.items():
             part = predicted.iloc[rows]

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from itertools import accumulate
 from typing import Any
 
-from cloudledger.analyses.forecast import BASELINE, MIN_DAYS, Series, _forecaster, _frame
+from cloudledger.analyses.forecast import BASELINE, MIN_DAYS, Series, forecaster, series_frame
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def daily_forecasts(series: Sequence[Series], chosen: Mapping[str, str] | None =
     month = last.strftime("%Y-%m")
     if left == 0:
         return [DailyForecast(s.scope, s.currency, month, "none", first, _so_far(s, first), (), (), ()) for s in usable]
-    predicted = _forecaster().forecast(df=_frame(usable), h=left, level=[80])
+    predicted = forecaster().forecast(df=series_frame(usable), h=left, level=[80])
     out = []
     for s in usable:
         model = (chosen or {}).get(s.key, BASELINE)

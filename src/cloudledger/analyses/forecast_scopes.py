@@ -21,7 +21,7 @@ import ibis.expr.types as ir
 
 from cloudledger.analyses.allocation import DAY, AllocationQuery, allocate
 from cloudledger.analyses.budget_plan import OWNER_KINDS, BudgetMonth, budget_months, month_after
-from cloudledger.analyses.budgets import KEPT, _column, _in_scope
+from cloudledger.analyses.budgets import KEPT, in_scope, scope_column
 from cloudledger.analyses.chargeback import owner_name
 from cloudledger.analyses.explorer import bill_rows
 from cloudledger.analyses.forecast import (
@@ -154,7 +154,7 @@ def budget_costs(
     tags = tags or TagResolver.of(table, config.tag_policy)
     for metric in dict.fromkeys(b.metric for b in budgets):
         chosen = [b for b in budgets if b.metric == metric]
-        keep = tuple(dict.fromkeys(_column(b) for b in chosen if b.scope_kind in (*KEPT, "tag")))
+        keep = tuple(dict.fromkeys(scope_column(b) for b in chosen if b.scope_kind in (*KEPT, "tag")))
         found = _allocated_by_day(table, config, metric, start, keep, metrics, tags)
         rows.extend(_budget_rows(chosen, found))
     return collect(rows, date.fromisoformat(f"{start}-01"), last)
@@ -163,7 +163,7 @@ def budget_costs(
 def _budget_rows(budgets: list[BudgetMonth], found: list[dict[str, Any]]) -> Iterable[tuple[str, str, date, Decimal]]:
     for budget in budgets:
         for row in found:
-            if row["currency"] == budget.currency and row["amount"] is not None and _in_scope(budget, row):
+            if row["currency"] == budget.currency and row["amount"] is not None and in_scope(budget, row):
                 yield budget.name, budget.currency, row[DAY], row["amount"]
 
 

@@ -21,7 +21,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from cloudledger.analyses.budget_plan import month_after
-from cloudledger.analyses.forecast import MIN_DAYS, SEASON, MonthEnd, Series, _frame
+from cloudledger.analyses.forecast import MIN_DAYS, SEASON, MonthEnd, Series, series_frame
 from cloudledger.analyses.forecast_scopes import scope_costs
 from cloudledger.analyses.rounding import round_half_up
 from cloudledger.analyses.summary import TableSource
@@ -87,7 +87,9 @@ def forecast_days(series: Sequence[Series], horizon: int) -> dict[str, pd.DataFr
         group = [s for s in series if has_yearly_season(len(s.values)) == yearly and len(s.values) >= MIN_DAYS]
         if not group:
             continue
-        predicted = StatsForecast(models=_models(yearly), freq="D").forecast(df=_frame(group), h=horizon, level=[80])
+        predicted = StatsForecast(models=_models(yearly), freq="D").forecast(
+            df=series_frame(group), h=horizon, level=[80]
+        )
         for key, part in predicted.groupby("unique_id"):
             out[str(key)] = part.reset_index(drop=True)
     return out
