@@ -11,7 +11,8 @@ from typing import Any
 
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
-from focus_rows import focus_row, write_focus_csv
+from focus_rows import day_row as row
+from focus_rows import write_focus_csv
 
 FIRST = date(2025, 1, 1)
 LAST = date(2025, 4, 30)
@@ -22,22 +23,6 @@ OTHER_CLOUD = Decimal("75.5")
 SPIKE = Decimal("300.10")
 SPIKE_DAYS = (date(2025, 4, 8), date(2025, 4, 9), date(2025, 4, 10))  # Tuesday to Thursday
 PROVIDER, SERVICE, ACCOUNT = "Acme Cloud", "Virtual Machines", "222222222222"
-
-
-def row(day: date, cost: Decimal, **overrides: str) -> dict[str, Any]:
-    nxt = day + timedelta(days=1)
-    text = str(cost)
-    return focus_row(
-        ChargePeriodStart=f"{day.isoformat()}T00:00:00Z",
-        ChargePeriodEnd=f"{nxt.isoformat()}T00:00:00Z",
-        BillingPeriodStart=f"{day.replace(day=1).isoformat()}T00:00:00Z",
-        BillingPeriodEnd=f"{(day.replace(day=28) + timedelta(days=4)).replace(day=1).isoformat()}T00:00:00Z",
-        BilledCost=text,
-        EffectiveCost=text,
-        ListCost=text,
-        ContractedCost=text,
-        **overrides,
-    )
 
 
 def base_cost(day: date) -> Decimal:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +71,17 @@ def write_focus_csv(path: Path, rows: Sequence[Mapping[str, Any]], *, drop: Sequ
         for row in rows:
             writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
     return path
+
+
+def day_row(day: date, cost: object, **overrides: Any) -> dict[str, Any]:
+    """A usage row charged on `day` (in its calendar month's billing period) costing `cost` in every cost column."""
+    text = str(cost)
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return focus_row(
+        ChargePeriodStart=f"{day.isoformat()}T00:00:00Z",
+        ChargePeriodEnd=f"{(day + timedelta(days=1)).isoformat()}T00:00:00Z",
+        BillingPeriodStart=f"{day.replace(day=1).isoformat()}T00:00:00Z",
+        BillingPeriodEnd=f"{following.isoformat()}T00:00:00Z",
+        **dict.fromkeys(("BilledCost", "EffectiveCost", "ListCost", "ContractedCost"), text),
+        **overrides,
+    )

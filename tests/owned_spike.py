@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from focus_rows import focus_row, write_focus_csv
+from focus_rows import day_row, write_focus_csv
 
 START, LAST = date(2025, 6, 1), date(2025, 9, 10)
 PLATFORM = [100, 120, 130, 125, 110, 60, 55]
@@ -21,17 +21,7 @@ SPIKE = Decimal("3000")
 
 def row(day: date, cost: object, tags: dict[str, str], account: str, resource: str) -> dict[str, str]:
     """One day's usage row of `resource` in `account`, costing `cost` in every metric."""
-    nxt = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return focus_row(
-        ChargePeriodStart=f"{day}T00:00:00Z",
-        ChargePeriodEnd=f"{day + timedelta(days=1)}T00:00:00Z",
-        BillingPeriodStart=f"{day.replace(day=1)}T00:00:00Z",
-        BillingPeriodEnd=f"{nxt}T00:00:00Z",
-        SubAccountId=account,
-        ResourceId=resource,
-        Tags=json.dumps(tags),
-        **dict.fromkeys(("BilledCost", "EffectiveCost", "ListCost", "ContractedCost"), str(cost)),
-    )
+    return day_row(day, cost, SubAccountId=account, ResourceId=resource, Tags=json.dumps(tags))
 
 
 def exports(folder: Path) -> list[Path]:

@@ -17,7 +17,8 @@ from cloudledger.analyses.anomalies_model import Anomaly, Thresholds
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
-from focus_rows import focus_row, write_focus_csv
+from focus_rows import day_row as row
+from focus_rows import write_focus_csv
 
 FIRST = date(2025, 1, 1)
 LAST = date(2025, 4, 30)
@@ -25,22 +26,6 @@ WEEKDAY = Decimal("100.25")
 WEEKEND = Decimal("40.50")
 OTHER = Decimal("500")
 """A second, steady service: the total's relative change stays small."""
-
-
-def row(day: date, cost: Decimal, **overrides: str) -> dict[str, str]:
-    nxt = day + timedelta(days=1)
-    text = str(cost)
-    return focus_row(
-        ChargePeriodStart=f"{day.isoformat()}T00:00:00Z",
-        ChargePeriodEnd=f"{nxt.isoformat()}T00:00:00Z",
-        BillingPeriodStart=f"{day.replace(day=1).isoformat()}T00:00:00Z",
-        BillingPeriodEnd=f"{(day.replace(day=28) + timedelta(days=4)).replace(day=1).isoformat()}T00:00:00Z",
-        BilledCost=text,
-        EffectiveCost=text,
-        ListCost=text,
-        ContractedCost=text,
-        **overrides,
-    )
 
 
 def base_cost(day: date, scale: Decimal = Decimal(1)) -> Decimal:

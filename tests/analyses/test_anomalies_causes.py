@@ -16,7 +16,7 @@ from cloudledger.config.tag_policy import TagKey, TagPolicy
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from cloudledger.ledger.read import open_ledger
-from focus_rows import focus_row, write_focus_csv
+from focus_rows import day_row, write_focus_csv
 
 FIRST = date(2025, 1, 1)
 LAST = date(2025, 4, 30)
@@ -31,20 +31,7 @@ POLICY = TagPolicy(
 
 
 def row(day: date, cost: Decimal, resource: str, tags: dict[str, str]) -> dict[str, str]:
-    nxt = day + timedelta(days=1)
-    text = str(cost)
-    return focus_row(
-        ChargePeriodStart=f"{day.isoformat()}T00:00:00Z",
-        ChargePeriodEnd=f"{nxt.isoformat()}T00:00:00Z",
-        BillingPeriodStart=f"{day.replace(day=1).isoformat()}T00:00:00Z",
-        BillingPeriodEnd=f"{(day.replace(day=28) + timedelta(days=4)).replace(day=1).isoformat()}T00:00:00Z",
-        BilledCost=text,
-        EffectiveCost=text,
-        ListCost=text,
-        ContractedCost=text,
-        ResourceId=resource,
-        Tags=json.dumps(tags),
-    )
+    return day_row(day, cost, ResourceId=resource, Tags=json.dumps(tags))
 
 
 def rows() -> list[dict[str, str]]:
