@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cloudledger.analyses.anomalies_model import Anomaly
 from cloudledger.home import Home
 from cloudledger.ledger.ingest import ingest
 from focus_rows import day_row as row
@@ -85,3 +86,22 @@ def expected_by_hand(day: date) -> Decimal:
     weekly = statistics.median([cost[day - timedelta(weeks=k)] for k in range(1, 5)])
     monthly = statistics.median([cost[same_place(day, k)] for k in range(1, 4)])
     return max(weekly, monthly)
+
+
+def mark_spike_expected(home: Home, reason: str, marked_by: str) -> Anomaly:
+    """Mark the spike ledger's one anomaly as expected, as `cloudledger anomalies expect` does; the anomaly."""
+    from cloudledger.analyses.anomalies import anomalies
+    from cloudledger.ledger.anomaly_feedback import open_feedback
+    from cloudledger.ledger.read import open_ledger
+
+    view = open_ledger(home)
+    try:
+        [spike] = anomalies(view.daily, view.table, causes=False)
+    finally:
+        view.close()
+    store = open_feedback(home)
+    try:
+        store.mark_expected(spike, reason, marked_by=marked_by)
+    finally:
+        store.dispose()
+    return spike

@@ -22,16 +22,15 @@ from anomaly_ledger import (
     WEEKDAY,
     build_spike_ledger,
     expected_by_hand,
+    mark_spike_expected,
     vm_cost_by_day,
 )
 from api_client import Api
-from cloudledger.analyses.anomalies import anomalies, score_scale, scores
+from cloudledger.analyses.anomalies import score_scale, scores
 from cloudledger.analyses.anomalies_model import Thresholds
 from cloudledger.api.app import create_app
 from cloudledger.api.settings import settings_from
 from cloudledger.home import Home
-from cloudledger.ledger.anomaly_feedback import open_feedback
-from cloudledger.ledger.read import open_ledger
 
 CENT = Decimal("0.01")
 
@@ -172,16 +171,7 @@ def test_bad_parameters_are_422s_naming_them(spike_api: Api, query: dict[str, st
 
 def test_an_anomaly_marked_as_expected_is_listed_with_its_reason(tmp_path: Path) -> None:
     home = build_spike_ledger(tmp_path)
-    view = open_ledger(home)
-    try:
-        [spike] = anomalies(view.daily, view.table, causes=False)
-    finally:
-        view.close()
-    store = open_feedback(home)
-    try:
-        store.mark_expected(spike, "load test of the new release", marked_by="ana")
-    finally:
-        store.dispose()
+    spike = mark_spike_expected(home, "load test of the new release", "ana")
     api = Api(create_app(settings_from(home.root)))
     found = the_spike(api)
     assert found["id"] == spike.id

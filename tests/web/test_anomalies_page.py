@@ -13,13 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from anomaly_ledger import SERVICE, SPIKE, SPIKE_DAYS, WEEKDAY, build_spike_ledger, expected_by_hand, vm_cost_by_day
+from anomaly_ledger import (
+    SERVICE,
+    SPIKE,
+    SPIKE_DAYS,
+    WEEKDAY,
+    build_spike_ledger,
+    expected_by_hand,
+    mark_spike_expected,
+    vm_cost_by_day,
+)
 from api_client import Api
 from cloudledger.analyses.anomalies import anomalies
 from cloudledger.api.app import create_app
 from cloudledger.api.settings import settings_from
 from cloudledger.home import Home
-from cloudledger.ledger.anomaly_feedback import open_feedback
 from cloudledger.ledger.read import open_ledger
 
 CENT = Decimal("0.01")
@@ -108,16 +116,7 @@ def test_the_detail_chart_has_the_tables_numbers_and_the_ledgers(site: Api, spik
 
 def test_a_marked_anomaly_shows_its_reason_on_both_pages(tmp_path: Path) -> None:
     home = build_spike_ledger(tmp_path)
-    view = open_ledger(home)
-    try:
-        [spike] = anomalies(view.daily, view.table, causes=False)
-    finally:
-        view.close()
-    store = open_feedback(home)
-    try:
-        store.mark_expected(spike, "planned <migration> of the web tier", marked_by="ops")
-    finally:
-        store.dispose()
+    spike = mark_spike_expected(home, "planned <migration> of the web tier", "ops")
     site = Api(create_app(settings_from(home.root)))
     listing = site.get("/anomalies").text
     assert "Expected: planned &lt;migration&gt; of the web tier" in listing  # escaped
