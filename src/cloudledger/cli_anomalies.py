@@ -36,6 +36,20 @@ COLUMNS = (
     "owner",
     "status",
 )
+TABLE_COLUMNS = (
+    "id",
+    "start",
+    "days",
+    "scope",
+    "currency",
+    "expected",
+    "actual",
+    "impact",
+    "root cause",
+    "owner",
+    "status",
+)
+"""A terminal's table: the scope in one column, the score and percent left to CSV and JSON."""
 MONEY = ("expected", "actual", "impact")
 Status = Literal["all", "open", "expected"]
 
@@ -95,7 +109,8 @@ def run_anomalies(
     if not rows and fmt == "table":
         out.print("No anomalies found." if status == "all" else f"No {status} anomalies found.")
         return
-    render_rows(out, COLUMNS, rows, fmt, money_columns=MONEY, title="Cost anomalies")
+    columns = TABLE_COLUMNS if fmt == "table" else COLUMNS
+    render_rows(out, columns, rows, fmt, money_columns=MONEY, title="Cost anomalies")
 
 
 @anomalies_app.command("expect")
@@ -186,6 +201,7 @@ def _row(anomaly: Anomaly, mark: Expected | None) -> dict[str, Any]:
         "provider": anomaly.scope.provider,
         "service": anomaly.scope.service,
         "sub account": anomaly.scope.sub_account,
+        "scope": "whole bill" if anomaly.scope.is_total else str(anomaly.scope),
         "currency": anomaly.currency,
         "expected": anomaly.expected,
         "actual": anomaly.actual,
