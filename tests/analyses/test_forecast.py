@@ -138,3 +138,25 @@ def _two_json(text: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     first, end = decoder.raw_decode(text)
     second, _ = decoder.raw_decode(text[end:].lstrip())
     return first, second
+
+
+def test_few_series_try_arima_too_and_many_do_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cloudledger.analyses import forecast
+
+    [few] = backtest([weekly(200, trend=0.8)], horizon=7, windows=3)
+    assert [a.model for a in few.models] == ["AutoETS", "MSTL", BASELINE, forecast.ARIMA]
+    arima = few.accuracy(forecast.ARIMA)
+    assert arima.overall is not None and arima.overall < few.accuracy(BASELINE).overall  # type: ignore[operator]
+    monkeypatch.setattr(forecast, "ARIMA_UP_TO", 1)
+    many = backtest([weekly(200, trend=0.8), weekly(200, trend=0.5)], horizon=7, windows=3)
+    assert all([a.model for a in b.models] == ["AutoETS", "MSTL", BASELINE] for b in many)
+
+
+def test_a_series_that_chose_arima_is_forecast_by_it() -> None:
+    from cloudledger.analyses.forecast import ARIMA
+
+    series = weekly(200, trend=0.8, start=date(2026, 1, 1))  # to 19 July 2026
+    [end] = month_end([series], {("total", "USD"): Decimal(0)}, {series.key: ARIMA})
+    assert end.model == ARIMA and end.low <= end.total <= end.high
+    # twelve days left in July on a series of about 290 a day: the forecast rest is of that order
+    assert Decimal(12 * 200) < end.remaining < Decimal(12 * 400)

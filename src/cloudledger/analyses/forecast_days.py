@@ -1,7 +1,7 @@
 """Each series' forecast day by day over the rest of its last month, for drawing the month-end forecast.
 
-The forecast is the one `forecast.month_end` sums: the same models fitted on the same daily series, each series
-read from the model its backtest chose, every day's value and 80 % bounds clipped at zero. The sum of a
+The forecast is the one `forecast.month_end` sums (`forecast.chosen_paths`): each series fitted by the model
+its backtest chose on its last days, every day's value and 80 % bounds clipped at zero. The sum of a
 series' days is therefore its month-end `remaining` (before rounding to cents), and its cumulative bounds end at
 the month end's `low` and `high`.
 """
@@ -12,9 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
-from typing import Any
 
-from cloudledger.analyses.forecast import BASELINE, MIN_DAYS, Series, forecaster, series_frame
+from cloudledger.analyses.forecast import BASELINE, MIN_DAYS, Series, chosen_paths
 
 
 @dataclass(frozen=True)
@@ -90,26 +89,12 @@ def daily_forecasts(series: Sequence[Series], chosen: Mapping[str, str] | None =
     month = last.strftime("%Y-%m")
     if left == 0:
         return [DailyForecast(s.scope, s.currency, month, "none", first, _so_far(s, first), (), (), ()) for s in usable]
-    predicted = forecaster().forecast(df=series_frame(usable), h=left, level=[80])
+    models = {s.key: (chosen or {}).get(s.key, BASELINE) for s in usable}
+    paths = chosen_paths(usable, models, left)
     out = []
     for s in usable:
-        model = (chosen or {}).get(s.key, BASELINE)
-        part = predicted[predicted["unique_id"] == s.key]
-
-        def values(column: str, frame: Any = part) -> tuple[float, ...]:
-            return tuple(float(v) for v in frame[column].clip(lower=0))
-
+        forecast, low, high = (tuple(float(v) for v in p) for p in paths[s.key])
         out.append(
-            DailyForecast(
-                s.scope,
-                s.currency,
-                month,
-                model,
-                first,
-                _so_far(s, first),
-                values(model),
-                values(f"{model}-lo-80"),
-                values(f"{model}-hi-80"),
-            )
+            DailyForecast(s.scope, s.currency, month, models[s.key], first, _so_far(s, first), forecast, low, high)
         )
     return out

@@ -37,6 +37,7 @@ SCOPES: tuple[tuple[str, str], ...] = (
 MODEL_NAMES = {
     "AutoETS": "AutoETS (exponential smoothing)",
     "MSTL": "MSTL (trend + weekly season)",
+    "AutoARIMA": "AutoARIMA (seasonal ARIMA, order chosen automatically)",
     BASELINE: "Seasonal naive (same weekday last week)",
     "none": "none (month complete)",
 }
