@@ -1,15 +1,16 @@
 """Daily cost forecasts with their accuracy measured, not assumed.
 
-Each series is one scope's cost per charge day (total, or per provider or service) in one billing currency,
-missing days counted as zero. Candidate models (statsforecast): AutoETS and MSTL with a weekly season, the
-seasonal-naive baseline (the same weekday last week), and AutoARIMA when there are few series (ARIMA_UP_TO). Each series keeps the model with the lowest MAPE in a
-rolling-origin backtest: the model is fitted on the days before each origin and forecasts the next `horizon`
-days, origins `step` days apart, so every error is one the model would have made at the time. The accuracy is
-reported by horizon (day 1, day 2, ...) for the chosen model and the baseline. Every fit (each backtest origin
-and the forecast itself) reads the series' last `FIT_DAYS` days, and the exponential-smoothing model has a fixed
-form (additive error, no trend, additive weekly season; MSTL carries the trend): measured on 2,000 series of 730
-days, this keeps a full run with model selection within minutes on two cores for a backtest error 0.3 points
-of MAPE above fitting every ETS form on all days (docs/benchmarks.md, "Forecasts and anomalies at scale").
+Each series is one scope's cost per charge day (total, or per provider or service) in one billing currency, missing
+days counted as zero. Candidate models (statsforecast): AutoETS and MSTL with a weekly season, the seasonal-naive
+baseline (the same weekday last week), and AutoARIMA when there are few series (ARIMA_UP_TO). Each series keeps the
+model with the lowest MAPE in a rolling-origin backtest: the model is fitted on the days before each origin and
+forecasts the next `horizon` days, origins `step` days apart, so every error is one the model would have made at
+the time. The accuracy is reported by horizon (day 1, day 2, ...) for the chosen model and the baseline. Every fit
+(each backtest origin and the forecast itself) reads the series' last `FIT_DAYS` days, and the exponential-
+smoothing model has a fixed form (additive error, no trend, additive weekly season; MSTL carries the trend):
+measured on 2,000 series of 730 days, this keeps a full run with model selection within minutes on two cores for a
+backtest error 0.3 points of MAPE above fitting every ETS form on all days (docs/benchmarks.md, "Forecasts and
+anomalies at scale").
 
 Forecasts are statistical estimates: they are floats, rounded half-up to cents when reported; the actual cost
 they extend stays exact.
