@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -65,7 +66,7 @@ def run_sync(
         print_sync(result, console, fmt, dry_run=dry_run)
     if dry_run or not ingest:
         return result
-    if not result.folder.is_dir() or not _has_billing_files(result):
+    if not holds_billing_files(result.folder):
         if fmt == "table":
             console.print("Nothing to ingest: the mirror holds no billing files yet.")
         return result
@@ -75,9 +76,12 @@ def run_sync(
     return result
 
 
-def _has_billing_files(result: SyncResult) -> bool:
+def holds_billing_files(folder: Path) -> bool:
+    """Whether a sync mirror holds billing files to ingest yet."""
+    if not folder.is_dir():
+        return False
     try:
-        return bool(expand_paths([result.folder]))
+        return bool(expand_paths([folder]))
     except InputError:
         return False
 

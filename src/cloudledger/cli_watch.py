@@ -84,6 +84,7 @@ def watch_round(home: Home, sources: list[str], config: Path | None, out: Consol
 def synced_paths(home: Home, sources: list[str]) -> tuple[list[Path], int | None]:
     """The local paths to ingest: each storage URL synced into the home's mirror first (its folder, once it holds
     billing files), other sources as given; and the number of files downloaded (None without a storage URL)."""
+    from cloudledger.cli_sync import holds_billing_files
     from cloudledger.connectors.sync import sync
 
     paths: list[Path] = []
@@ -94,21 +95,9 @@ def synced_paths(home: Home, sources: list[str]) -> tuple[list[Path], int | None
             continue
         result = sync(home, source)
         downloaded = (downloaded or 0) + len(result.fetch)
-        if _holds_billing_files(result.folder):
+        if holds_billing_files(result.folder):
             paths.append(result.folder)
     return paths, downloaded
-
-
-def _holds_billing_files(folder: Path) -> bool:
-    from cloudledger.errors import InputError
-    from cloudledger.sources.files import expand_paths
-
-    if not folder.is_dir():
-        return False
-    try:
-        return bool(expand_paths([folder]))
-    except InputError:
-        return False
 
 
 def send_anomalies(home: Home, config: Path | None, settings: Any, engine: Any) -> int:

@@ -16,14 +16,15 @@ from cloudledger.notify.channels import Channel
 
 
 def owner_channels(config: CloudledgerConfig, department: str | None, team: str | None) -> list[str]:
-    """The `notify:` channels of a department and of a team (names matched as the organisation matches them)."""
+    """The `notify:` channels of a department and of a team (by name or alias, as the organisation resolves them)."""
+    org = config.organization
     out: list[str] = []
-    for d in config.organization.departments:
-        if department is not None and department.casefold() in {d.name.casefold(), *map(str.casefold, d.aliases)}:
-            out += d.notify
-        for t in d.teams:
-            if team is not None and team.casefold() in {t.name.casefold(), *map(str.casefold, t.aliases)}:
-                out += t.notify
+    for level, name in (("department", department), ("team", team)):
+        resolved = org.owners(level).get(name.casefold()) if name else None
+        if resolved is None:
+            continue
+        unit = next(d for d in org.departments if d.name == resolved.department)
+        out += unit.notify if resolved.team is None else next(t.notify for t in unit.teams if t.name == resolved.team)
     return out
 
 
