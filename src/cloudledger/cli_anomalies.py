@@ -178,15 +178,15 @@ def _detect(
     """The anomalies, newest first; with `causes`, each with its root causes and owners."""
     from cloudledger.analyses.anomalies import anomalies as find
     from cloudledger.analyses.anomalies_model import Thresholds
-    from cloudledger.analyses.anomaly_owners import explain
+    from cloudledger.analyses.anomaly_owners import explained_anomalies
     from cloudledger.cli_policy import policy_context
 
+    th = Thresholds(min_impact=min_impact)
     with policy_context(home, config, as_of) as context:
         view = context.view
-        found = find(view.daily, view.table, Thresholds(min_impact=min_impact), since, causes=False)
         if not causes:
-            return found
-        return [explain(view.table, a, context.config, metrics=context.metrics) for a in found]
+            return find(view.daily, view.table, th, since, causes=False)
+        return explained_anomalies(view.daily, view.table, context.config, th, since, context.metrics)
 
 
 def _row(anomaly: Anomaly, mark: Expected | None) -> dict[str, Any]:

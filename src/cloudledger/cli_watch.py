@@ -128,19 +128,19 @@ def send_anomalies(home: Home, config: Path | None, settings: Any, engine: Any) 
 def recent_anomalies(home: Home, config: Path | None) -> list[Any]:
     """The anomalies ending in the last RECENT_DAYS days of the ledger that nobody marked as expected, each with
     its root causes and owners (`analyses.anomaly_owners.explain`)."""
-    from cloudledger.analyses.anomalies import anomalies as find
-    from cloudledger.analyses.anomaly_owners import explain
+    from cloudledger.analyses.anomaly_owners import explained_anomalies
     from cloudledger.cli_policy import policy_context
     from cloudledger.ledger.anomaly_feedback import read_expected
 
-    expected = read_expected(home)
     with policy_context(home, config, None) as context:
         view = context.view
         last = view.daily.ChargePeriodStart.max().to_pyarrow().as_py()
         if last is None:
             return []
-        found = find(view.daily, view.table, since=last.date() - timedelta(days=RECENT_DAYS), causes=False)
-        return [explain(view.table, a, context.config, metrics=context.metrics) for a in found if a.id not in expected]
+        since = last.date() - timedelta(days=RECENT_DAYS)
+        return explained_anomalies(
+            view.daily, view.table, context.config, since=since, metrics=context.metrics, skip=read_expected(home)
+        )
 
 
 def anomaly_message(anomaly: Any, link: str | None) -> Any:

@@ -7,12 +7,13 @@ the rise. Cost no rule owns counts as "(unallocated)", so a rise nobody owns say
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Collection
+from datetime import date, timedelta
 
 import ibis.expr.types as ir
 
 from cloudledger.analyses.allocation import DAY, AllocationQuery, allocate
-from cloudledger.analyses.anomalies_model import Anomaly, Cause
+from cloudledger.analyses.anomalies_model import Anomaly, Cause, Thresholds
 from cloudledger.analyses.anomaly_causes import ranked_causes, scoped_rows, weekday_window
 from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.config.model import CloudledgerConfig
@@ -76,3 +77,22 @@ def explain(
     tags = tags or TagResolver.of(ledger, config.tag_policy)
     causes = root_causes(ledger, anomaly, weeks, tags) + owner_causes(ledger, anomaly, config, tags, metrics, weeks)
     return replace(anomaly, causes=causes)
+
+
+def explained_anomalies(
+    daily: ir.Table,
+    ledger: ir.Table,
+    config: CloudledgerConfig,
+    th: Thresholds | None = None,
+    since: date | None = None,
+    metrics: ir.Table | None = None,
+    skip: Collection[str] = (),
+) -> list[Anomaly]:
+    """The anomalies ending on or after `since`, newest first, but those whose id is in `skip`, each explained by
+    `explain` (the ledger's tag keys read once for all of them)."""
+    from cloudledger.analyses.anomalies import anomalies
+
+    th = th or Thresholds()
+    found = [a for a in anomalies(daily, ledger, th, since, causes=False) if a.id not in skip]
+    tags = TagResolver.of(ledger, config.tag_policy) if found else None
+    return [explain(ledger, a, config, th.weeks, metrics, tags) for a in found]

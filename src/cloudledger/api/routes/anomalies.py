@@ -19,6 +19,7 @@ from cloudledger.analyses.anomalies import DailySeries, anomalies, usage_series
 from cloudledger.analyses.anomalies_model import ALL, Anomaly, Cause, Thresholds
 from cloudledger.analyses.anomaly_band import AnomalyBand, anomaly_band, find_series
 from cloudledger.analyses.summary import on_rollup
+from cloudledger.analyses.tag_values import TagResolver
 from cloudledger.api.deps import EMPTY_HINT, LedgerDep, MetricsDep, PolicyDep, SettingsDep
 from cloudledger.api.errors import ParameterError, bad
 from cloudledger.api.results import Results, ResultsDep
@@ -192,7 +193,9 @@ def with_causes(
     key = (anomaly.id, anomaly.end, th.weeks)
 
     def causes() -> tuple[Cause, ...]:
-        return explain(ledger.table, anomaly, explaining.config, th.weeks, explaining.metrics).causes
+        policy = explaining.config.tag_policy
+        tags = results.get("tag-resolver", (), lambda: TagResolver.of(ledger.monthly, policy))
+        return explain(ledger.table, anomaly, explaining.config, th.weeks, explaining.metrics, tags).causes
 
     return replace(anomaly, causes=results.get("anomaly-causes", key, causes))
 
