@@ -42,9 +42,9 @@ MODEL_NAMES = {
     "none": "none (month complete)",
 }
 HORIZONS = (1, 7, 14)
+"""Days ahead shown in the accuracy table."""
 BACKTEST_DAYS = MIN_DAYS + 14 * 4
 """Days a series needs for its accuracy to be measured (the API's 14-day horizon, four windows)."""
-"""Days ahead shown in the accuracy table."""
 
 Scope = Annotated[str, Query(description="total, ProviderName, ServiceName, department, team or budget.")]
 Backtest = Annotated[bool, Query(description="Also show how far off the forecasts were in the past.")]
